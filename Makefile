@@ -1,0 +1,58 @@
+# Weerbaar: `make demo` runs the platform with demo data on SQLite; `make test` runs everything.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# A throwaway database per run: pytest-django creates test_<name> and drops it afterwards.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/weerbaar_$(shell date +%s)_$$$$
+
+.PHONY: demo install test lint typecheck test-sqlite test-postgres test-browser messages bench clean
+
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+demo: install
+	mkdir -p var
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) load_demo_data
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run -v 0
+	DJANGO_SETTINGS_MODULE=weerbaar.conf.production SECRET_KEY=check-deploy-$$(date +%s)-abcdefghijklmnopqrstuvwxyz0123456789 ALLOWED_HOSTS=weerbaar.example.nl $(MANAGE) check --deploy --fail-level WARNING
+
+test-sqlite: install
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(VENV)/bin/pytest -m "not browser" -n 2 -q
+
+test-postgres: install
+	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -m "not browser" -n 2 -q
+
+test-browser: install
+	$(VENV)/bin/pytest -m browser -q
+
+test: lint typecheck migrations-check test-sqlite test-postgres test-browser
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static_collected .pytest_cache .mypy_cache

@@ -1,0 +1,276 @@
+"""The permission policy: one place that decides who may see and do what.
+
+An `Actor` is the request's user with its roles and, per role, its scope (which
+municipalities and areas it covers). `RULES` maps every action to the roles that may take
+it. An object is in scope when its municipality or area is covered by the scope of one of
+the actor's roles that the action allows. Views, API and services ask `can()`, `require()`
+and `scope_queryset()`; nothing else decides access.
+
+Status codes: an anonymous visitor is sent to log in; a logged-in user without the action
+gets 403; an object outside the user's scope answers 404, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from weerbaar.accounts.models import STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from weerbaar.accounts.models import User
+
+
+class Action(StrEnum):
+    ACCESS_BACK_OFFICE = "core.access_back_office"
+    VIEW_AUDIT_LOG = "core.view_audit_log"
+    VIEW_MUNICIPALITY = "network.view_municipality"
+    MANAGE_MUNICIPALITY = "network.manage_municipality"
+    VIEW_AREA = "network.view_area"
+    MANAGE_AREA = "network.manage_area"
+    VIEW_BUSINESS = "network.view_business"
+    MANAGE_BUSINESS = "network.manage_business"
+    IMPORT_BUSINESSES = "network.import_businesses"
+    VIEW_PERSON = "network.view_person"
+    MANAGE_PERSON = "network.manage_person"
+    MANAGE_AREA_NETWORK = "network.manage_area_network"  # ambassadors and area contacts
+    VIEW_ORGANISATION = "accounts.view_organisation"
+    MANAGE_ORGANISATION = "accounts.manage_organisation"
+    USE_PORTAL = "network.use_portal"
+    VIEW_AMBASSADOR_AREA = "network.view_ambassador_area"
+
+
+R = Role
+_STAFF = {R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE, R.PARTNER_EXPERT}
+
+RULES: dict[Action, frozenset[Role]] = {
+    Action.ACCESS_BACK_OFFICE: frozenset(_STAFF),
+    Action.VIEW_AUDIT_LOG: frozenset({R.PLATFORM_ADMIN}),
+    Action.VIEW_MUNICIPALITY: frozenset(_STAFF),
+    Action.MANAGE_MUNICIPALITY: frozenset({R.PLATFORM_ADMIN}),
+    Action.VIEW_AREA: frozenset(_STAFF),
+    Action.MANAGE_AREA: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
+    Action.VIEW_BUSINESS: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.MANAGE_BUSINESS: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
+    Action.IMPORT_BUSINESSES: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
+    Action.VIEW_PERSON: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.MANAGE_PERSON: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
+    Action.MANAGE_AREA_NETWORK: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
+    Action.VIEW_ORGANISATION: frozenset(_STAFF),
+    Action.MANAGE_ORGANISATION: frozenset({R.PLATFORM_ADMIN}),
+    Action.USE_PORTAL: frozenset({R.ENTREPRENEUR, R.AMBASSADOR}),
+    Action.VIEW_AMBASSADOR_AREA: frozenset({R.AMBASSADOR}),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one role of an actor covers."""
+
+    everything: bool = False
+    municipality_ids: frozenset[int] = frozenset()
+    area_ids: frozenset[int] = frozenset()
+    # Municipalities that contain a covered area: lets an area-scoped officer see the
+    # municipality the area belongs to (but not its other areas).
+    area_municipality_ids: frozenset[int] = frozenset()
+
+    def covers(self, municipality_id: int | None, area_id: int | None) -> bool:
+        if self.everything:
+            return True
+        if municipality_id is not None and municipality_id in self.municipality_ids:
+            return True
+        return area_id is not None and area_id in self.area_ids
+
+    def merged(self, other: Scope) -> Scope:
+        return Scope(
+            everything=self.everything or other.everything,
+            municipality_ids=self.municipality_ids | other.municipality_ids,
+            area_ids=self.area_ids | other.area_ids,
+            area_municipality_ids=self.area_municipality_ids | other.area_municipality_ids,
+        )
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User | AnonymousUser
+    scopes: dict[Role, Scope] = field(default_factory=dict)
+    business_ids: frozenset[int] = frozenset()
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(self.scopes)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(self.user.is_authenticated)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return any(role in self.scopes for role in STAFF_ROLES)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.scopes
+
+
+def actor_for(user: User | AnonymousUser) -> Actor:
+    """Build the actor for `user` (a few queries; cached on the user object)."""
+    cached = getattr(user, "_weerbaar_actor", None)
+    if cached is not None:
+        return cached
+    actor = _build_actor(user)
+    if user.is_authenticated:
+        user._weerbaar_actor = actor  # type: ignore[union-attr]
+    return actor
+
+
+def forget_actor(user: Any) -> None:
+    """Drop the cached actor (after memberships or links change within a request)."""
+    if hasattr(user, "_weerbaar_actor"):
+        del user._weerbaar_actor
+
+
+def _build_actor(user: User | AnonymousUser) -> Actor:
+    if not user.is_authenticated or not user.is_active:
+        return Actor(user=user)
+    from weerbaar.network.models import Ambassador, Area, BusinessPerson
+
+    scopes: dict[Role, Scope] = {}
+    memberships = user.memberships.filter(is_active=True).prefetch_related("municipalities", "areas")
+    for membership in memberships:
+        role = Role(membership.role)
+        area_ids = frozenset(area.pk for area in membership.areas.all())
+        scope = Scope(
+            everything=role == Role.PLATFORM_ADMIN,
+            municipality_ids=frozenset(m.pk for m in membership.municipalities.all()),
+            area_ids=area_ids,
+            area_municipality_ids=frozenset(a.municipality_id for a in membership.areas.all()),
+        )
+        scopes[role] = scopes[role].merged(scope) if role in scopes else scope
+
+    business_ids = frozenset(
+        BusinessPerson.objects.filter(person=user, business__is_active=True).values_list(
+            "business_id", flat=True
+        )
+    )
+    if business_ids:
+        scopes[Role.ENTREPRENEUR] = Scope()
+    ambassador_area_ids = frozenset(
+        Ambassador.objects.filter(person=user, is_active=True).values_list("area_id", flat=True)
+    )
+    if ambassador_area_ids:
+        scopes[Role.AMBASSADOR] = Scope(
+            area_ids=ambassador_area_ids,
+            area_municipality_ids=frozenset(
+                Area.objects.filter(pk__in=ambassador_area_ids).values_list(
+                    "municipality_id", flat=True
+                )
+            ),
+        )
+    return Actor(user=user, scopes=scopes, business_ids=business_ids)
+
+
+# --- where an object sits: (municipality id, area id) pairs -------------------------------
+
+# Per model: ORM paths to the municipality and the area of a row. Used both for single
+# objects and to filter querysets, so the two can never disagree.
+SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
+    "network.municipality": ("id", None),
+    "network.area": ("municipality_id", "id"),
+    "network.business": ("municipality_id", "area_id"),
+    "network.ambassador": ("area__municipality_id", "area_id"),
+    "network.areacontact": ("area__municipality_id", "area_id"),
+    "network.businessimport": ("municipality_id", None),
+    "accounts.organisation": ("municipality_id", None),
+    "accounts.user": ("business_links__business__municipality_id", "business_links__business__area_id"),
+}
+
+
+def _scope_q(model: type[models.Model], scope: Scope) -> Q:
+    if scope.everything:
+        return Q()
+    label = model._meta.label_lower
+    municipality_path, area_path = SCOPE_PATHS[label]
+    q = Q(pk__in=[])
+    if municipality_path:
+        q |= Q(**{f"{municipality_path}__in": scope.municipality_ids})
+    if area_path:
+        q |= Q(**{f"{area_path}__in": scope.area_ids})
+    if label == "network.municipality":
+        q |= Q(id__in=scope.area_municipality_ids)
+    if label == "accounts.organisation":
+        q |= Q(municipality__isnull=True)  # regional partners are visible to all staff
+    return q
+
+
+def _allowed_scopes(actor: Actor, action: Action) -> list[Scope]:
+    return [scope for role, scope in actor.scopes.items() if role in RULES[action]]
+
+
+def can(actor: Actor, action: Action, obj: models.Model | None = None) -> bool:
+    """May `actor` take `action` (on `obj`, when given)?"""
+    scopes = _allowed_scopes(actor, action)
+    if not scopes:
+        return False
+    if obj is None:
+        return True
+    return _in_scope(actor, scopes, obj)
+
+
+def _in_scope(actor: Actor, scopes: Iterable[Scope], obj: models.Model) -> bool:
+    scopes = list(scopes)
+    if any(scope.everything for scope in scopes):
+        return True
+    label = obj._meta.label_lower
+    if label == "network.business" and obj.pk in actor.business_ids:
+        return True
+    if label not in SCOPE_PATHS:
+        return False
+    merged = Scope()
+    for scope in scopes:
+        merged = merged.merged(scope)
+    return type(obj)._default_manager.filter(pk=obj.pk).filter(_scope_q(type(obj), merged)).exists()
+
+
+def scope_queryset[M: models.Model](
+    actor: Actor, action: Action, queryset: models.QuerySet[M]
+) -> models.QuerySet[M]:
+    """Rows of `queryset` on which `actor` may take `action` (none when not allowed)."""
+    scopes = _allowed_scopes(actor, action)
+    if not scopes:
+        return queryset.none()
+    merged = Scope()
+    for scope in scopes:
+        merged = merged.merged(scope)
+    if merged.everything:
+        return queryset
+    q = _scope_q(queryset.model, merged)
+    if queryset.model._meta.label_lower == "accounts.user":
+        return queryset.filter(q).distinct()
+    return queryset.filter(q)
+
+
+def require(actor: Actor, action: Action, obj: models.Model | None = None) -> None:
+    """Raise PermissionDenied (403) without the action, Http404 for an object out of scope."""
+    scopes = _allowed_scopes(actor, action)
+    if not scopes:
+        raise PermissionDenied
+    if obj is not None and not _in_scope(actor, scopes, obj):
+        raise Http404
+
+
+def second_factor_satisfied(user: Any) -> bool:
+    """Staff must have passed TOTP in this session (demo accounts may be exempt)."""
+    if settings.ALLOW_SECOND_FACTOR_EXEMPTION and getattr(user, "second_factor_exempt", False):
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())

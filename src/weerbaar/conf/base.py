@@ -1,0 +1,119 @@
+"""Settings shared by every runtime column. Values come from the environment.
+
+Focused parts live in conf/includes/ and are imported here explicitly (no star chains
+beyond this one file).
+"""
+
+from pathlib import Path
+
+import django_stubs_ext
+
+from weerbaar.conf.environ import config
+
+django_stubs_ext.monkeypatch()  # generic views subscriptable at runtime, for typing
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/weerbaar
+PROJECT_DIR = BASE_DIR.parent.parent  # repository root
+
+SECRET_KEY = config(
+    "SECRET_KEY",
+    "dev-only-insecure-key-change-me-in-production-000000000000000",
+    help="Django secret key; production refuses the development default.",
+)
+DEBUG = config("DEBUG", False, help="Django debug mode. Never true in production.")
+ALLOWED_HOSTS = config(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost"], help="Comma-separated host names served."
+)
+CSRF_TRUSTED_ORIGINS = config(
+    "CSRF_TRUSTED_ORIGINS", [], help="Comma-separated origins (https://host) trusted for CSRF."
+)
+SITE_URL = config(
+    "SITE_URL",
+    "http://127.0.0.1:8000",
+    help="Absolute base URL used in emails (magic links, unsubscribe links).",
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "weerbaar.core",
+    "weerbaar.accounts",
+    "weerbaar.network",
+    "weerbaar.contrib.kvk",
+    "weerbaar.contrib.oidc",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "weerbaar.urls"
+WSGI_APPLICATION = "weerbaar.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "weerbaar.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# Each include is a small module; its upper-case names become settings (one level only).
+from weerbaar.conf.includes import (  # noqa: E402
+    auth,
+    celery,
+    database,
+    email,
+    frontend,
+    i18n,
+    integrations,
+    rest,
+)
+
+for _include in (auth, celery, database, email, frontend, i18n, integrations, rest):
+    globals().update({k: v for k, v in vars(_include).items() if k.isupper()})
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PLATFORM_NAME = config(
+    "PLATFORM_NAME",
+    "Weerbaar",
+    help="Name of the (regional) platform shown in the header and emails.",
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "INFO", help="Root log level.")},
+}

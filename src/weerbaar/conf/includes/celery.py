@@ -1,0 +1,22 @@
+"""Celery: eager (inline) in the embedded column, Redis workers in production."""
+
+from weerbaar.conf.environ import config
+
+CELERY_BROKER_URL = config(
+    "CELERY_BROKER_URL", "redis://127.0.0.1:6379/0", help="Celery broker (Redis) URL."
+)
+CELERY_RESULT_BACKEND = config(
+    "CELERY_RESULT_BACKEND", "", help="Celery result backend URL; empty keeps no results."
+) or None
+CELERY_TASK_ALWAYS_EAGER = config(
+    "CELERY_TASK_ALWAYS_EAGER",
+    True,
+    help="Run tasks inline in the web process (embedded column). Set false with workers.",
+)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/Amsterdam"

@@ -1,0 +1,16 @@
+"""Test settings: like production in behaviour, fast in hashing, never reaching out."""
+
+import os
+
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+from weerbaar.conf.base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+KVK_CLIENT = "fake"

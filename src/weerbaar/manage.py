@@ -1,0 +1,15 @@
+"""Entry point for `python -m weerbaar.manage` and the `weerbaar` console script."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weerbaar.conf.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+urlpatterns = [
+    path("", include("weerbaar.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("account/", include("weerbaar.accounts.urls")),
+    path("oidc/", include("weerbaar.contrib.oidc.urls")),
+    path("beheer/netwerk/", include("weerbaar.network.urls_staff")),
+    path("mijn/", include("weerbaar.network.urls_portal")),
+    path("gemeente/", include("weerbaar.network.urls_public")),
+    path("api/v1/", include("weerbaar.network.api.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "weerbaar.core.views.bad_request"
+handler403 = "weerbaar.core.views.permission_denied"
+handler404 = "weerbaar.core.views.page_not_found"
+handler500 = "weerbaar.core.views.server_error"
