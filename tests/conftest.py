@@ -31,3 +31,30 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def municipality(db: None) -> Any:
+    from tests.factories import MunicipalityFactory
+
+    return MunicipalityFactory(name="Breda", slug="breda")
+
+
+@pytest.fixture
+def area(municipality: Any) -> Any:
+    from tests.factories import AreaFactory
+
+    return AreaFactory(municipality=municipality, name="Binnenstad", slug="binnenstad")
+
+
+@pytest.fixture
+def staff_client(client: Any, municipality: Any) -> Any:
+    """A client logged in as municipal staff of Breda, second factor passed."""
+    from tests.factories import MembershipFactory, UserFactory
+    from tests.helpers import login_verified
+
+    user = UserFactory(email="oov@breda.example.nl", full_name="Olga Oov")
+    MembershipFactory(user=user, municipalities=[municipality])
+    login_verified(client, user)
+    client.user = user
+    return client
