@@ -4,7 +4,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from weerbaar.manage import main  # noqa: E402
+from weerbaar.manage import main
 
 if __name__ == "__main__":
     main()

@@ -11,7 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 def login_verified(client: Client, user: Any) -> None:
     """Log `user` in with the second factor passed, as after the real TOTP step."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     # django_otp keeps the verified device in the session; mark it the way otp_login does.
     session = client.session
     session["otp_device_id"] = device.persistent_id

@@ -43,7 +43,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, default="nl", choices=[("nl", "Nederlands"), ("en", "English")]
+        _("preferred language"),
+        max_length=5,
+        default="nl",
+        choices=[("nl", "Nederlands"), ("en", "English")],
     )
     is_active = models.BooleanField(_("active"), default=True)
     # Access to Django's own admin site (platform operators only).
@@ -56,7 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012
 
     class Meta:
         verbose_name = _("user")
@@ -77,7 +80,10 @@ class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     POLICE = "police", _("Police")
     FIRE_BRIGADE = "fire_brigade", _("Fire brigade")
-    BUSINESS_IMPROVEMENT_DISTRICT = "business_improvement_district", _("Business improvement district (BIZ)")
+    BUSINESS_IMPROVEMENT_DISTRICT = (
+        "business_improvement_district",
+        _("Business improvement district (BIZ)"),
+    )
     BUSINESS_ASSOCIATION = "business_association", _("Business association")
     CCV = "ccv", _("Centre for Crime Prevention and Safety (CCV)")
     REGIONAL_SAFETY_PLATFORM = "regional_safety_platform", _("Regional safety platform (PVO)")
@@ -150,27 +156,41 @@ class Membership(TimeStampedModel):
     areas only covers just those areas; a platform administrator needs no scope.
     """
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     role = models.CharField(
         _("role"),
         max_length=30,
         choices=[(r.value, r.label) for r in STAFF_ROLES],
     )
-    function = models.CharField(_("function"), max_length=40, choices=StaffFunction.choices, default=StaffFunction.OTHER)
-    municipalities = models.ManyToManyField(
-        "network.Municipality", verbose_name=_("municipalities"), blank=True, related_name="memberships"
+    function = models.CharField(
+        _("function"), max_length=40, choices=StaffFunction.choices, default=StaffFunction.OTHER
     )
-    areas = models.ManyToManyField("network.Area", verbose_name=_("areas"), blank=True, related_name="memberships")
+    municipalities = models.ManyToManyField(
+        "network.Municipality",
+        verbose_name=_("municipalities"),
+        blank=True,
+        related_name="memberships",
+    )
+    areas = models.ManyToManyField(
+        "network.Area", verbose_name=_("areas"), blank=True, related_name="memberships"
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_user_org_role")
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_user_org_role"
+            )
         ]
 
     def __str__(self) -> str:
@@ -206,7 +226,9 @@ class ExternalIdentity(TimeStampedModel):
         verbose_name = _("external identity")
         verbose_name_plural = _("external identities")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_unique_subject")
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="external_identity_unique_subject"
+            )
         ]
 
     def __str__(self) -> str:

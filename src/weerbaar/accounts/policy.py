@@ -129,7 +129,7 @@ def actor_for(user: User | AnonymousUser) -> Actor:
         return cached
     actor = _build_actor(user)
     if user.is_authenticated:
-        user._weerbaar_actor = actor  # type: ignore[union-attr]
+        setattr(user, "_weerbaar_actor", actor)  # noqa: B010 - a per-request cache on the user
     return actor
 
 
@@ -145,7 +145,9 @@ def _build_actor(user: User | AnonymousUser) -> Actor:
     from weerbaar.network.models import Ambassador, Area, BusinessPerson
 
     scopes: dict[Role, Scope] = {}
-    memberships = user.memberships.filter(is_active=True).prefetch_related("municipalities", "areas")
+    memberships = user.memberships.filter(is_active=True).prefetch_related(
+        "municipalities", "areas"
+    )
     for membership in memberships:
         role = Role(membership.role)
         area_ids = frozenset(area.pk for area in membership.areas.all())
@@ -191,7 +193,10 @@ SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
     "network.areacontact": ("area__municipality_id", "area_id"),
     "network.businessimport": ("municipality_id", None),
     "accounts.organisation": ("municipality_id", None),
-    "accounts.user": ("business_links__business__municipality_id", "business_links__business__area_id"),
+    "accounts.user": (
+        "business_links__business__municipality_id",
+        "business_links__business__area_id",
+    ),
 }
 
 

@@ -24,7 +24,7 @@ DEBUG = config("DEBUG", False, help="Django debug mode. Never true in production
 ALLOWED_HOSTS = config(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost"], help="Comma-separated host names served."
 )
-CSRF_TRUSTED_ORIGINS = config(
+CSRF_TRUSTED_ORIGINS: list[str] = config(
     "CSRF_TRUSTED_ORIGINS", [], help="Comma-separated origins (https://host) trusted for CSRF."
 )
 SITE_URL = config(
@@ -87,20 +87,84 @@ TEMPLATES = [
     },
 ]
 
-# Each include is a small module; its upper-case names become settings (one level only).
-from weerbaar.conf.includes import (  # noqa: E402
-    auth,
-    celery,
-    database,
-    email,
-    frontend,
-    i18n,
-    integrations,
-    rest,
+# Each include is a small module of related settings, imported by name.
+from weerbaar.conf.includes.auth import (
+    ALLOW_SECOND_FACTOR_EXEMPTION,
+    AUTH_PASSWORD_VALIDATORS,
+    AUTH_USER_MODEL,
+    AUTHENTICATION_BACKENDS,
+    AXES_COOLOFF_TIME,
+    AXES_ENABLED,
+    AXES_FAILURE_LIMIT,
+    AXES_LOCKOUT_PARAMETERS,
+    AXES_LOCKOUT_TEMPLATE,
+    AXES_RESET_ON_SUCCESS,
+    AXES_USERNAME_FORM_FIELD,
+    LOGIN_REDIRECT_URL,
+    LOGIN_URL,
+    LOGOUT_REDIRECT_URL,
+    MAGIC_LINK_REQUESTS_PER_HOUR,
+    MAGIC_LINK_TTL_MINUTES,
+    OTP_TOTP_ISSUER,
+    SESSION_COOKIE_AGE,
+    SESSION_COOKIE_HTTPONLY,
+    SESSION_COOKIE_SAMESITE,
+    SESSION_SAVE_EVERY_REQUEST,
+    SHOW_MAGIC_LINK_ON_PAGE,
 )
-
-for _include in (auth, celery, database, email, frontend, i18n, integrations, rest):
-    globals().update({k: v for k, v in vars(_include).items() if k.isupper()})
+from weerbaar.conf.includes.celery import (
+    CELERY_ACCEPT_CONTENT,
+    CELERY_BROKER_URL,
+    CELERY_RESULT_BACKEND,
+    CELERY_TASK_ACKS_LATE,
+    CELERY_TASK_ALWAYS_EAGER,
+    CELERY_TASK_EAGER_PROPAGATES,
+    CELERY_TASK_REJECT_ON_WORKER_LOST,
+    CELERY_TASK_SERIALIZER,
+    CELERY_TIMEZONE,
+    CELERY_WORKER_PREFETCH_MULTIPLIER,
+)
+from weerbaar.conf.includes.database import (
+    DATABASE_URL,
+    DATABASES,
+)
+from weerbaar.conf.includes.email import (
+    DEFAULT_FROM_EMAIL,
+    MAILERS,
+)
+from weerbaar.conf.includes.frontend import (
+    DATA_UPLOAD_MAX_MEMORY_SIZE,
+    FILE_UPLOAD_MAX_MEMORY_SIZE,
+    MEDIA_ROOT,
+    MEDIA_URL,
+    NODE_MODULES,
+    STATIC_ROOT,
+    STATIC_URL,
+    STATICFILES_DIRS,
+    THEME_CLASS,
+    THEME_STYLESHEET,
+)
+from weerbaar.conf.includes.i18n import (
+    LANGUAGE_CODE,
+    LANGUAGE_COOKIE_NAME,
+    LANGUAGE_COOKIE_SECURE,
+    LANGUAGES,
+    LOCALE_PATHS,
+    TIME_ZONE,
+    USE_I18N,
+    USE_TZ,
+)
+from weerbaar.conf.includes.integrations import (
+    KVK_API_BASE_URL,
+    KVK_API_KEY,
+    KVK_API_TIMEOUT,
+    KVK_CLIENT,
+    OIDC_PROVIDERS,
+)
+from weerbaar.conf.includes.rest import (
+    REST_FRAMEWORK,
+    SPECTACULAR_SETTINGS,
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DEBUG", "true")
 
-from weerbaar.conf.base import *  # noqa: E402, F403
+from weerbaar.conf.base import *
 
 # Printed demo accounts may skip the second factor; only this module allows that.
 ALLOW_SECOND_FACTOR_EXEMPTION = True

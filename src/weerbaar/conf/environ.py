@@ -38,7 +38,7 @@ def to_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def config[T](name: str, default: T, *, help: str, cast: Callable[[str], T] | None = None) -> T:  # noqa: A002
+def config[T](name: str, default: T, *, help: str, cast: Callable[[str], T] | None = None) -> T:
     """Return environment variable `name` cast to the type of `default`."""
     REGISTRY[name] = EnvVar(name, default, help)
     raw = os.environ.get(name)

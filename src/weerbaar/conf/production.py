@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from weerbaar.conf.base import *  # noqa: F403
+from weerbaar.conf.base import *
 from weerbaar.conf.base import CELERY_BROKER_URL, SECRET_KEY
 from weerbaar.conf.environ import config
 

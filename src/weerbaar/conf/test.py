@@ -4,10 +4,10 @@ import os
 
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
-from weerbaar.conf.base import *  # noqa: E402, F403
+from weerbaar.conf.base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,9 +17,14 @@ class Municipality(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    cbs_code = models.CharField(_("CBS municipality code"), max_length=6, blank=True, help_text=_("For example GM0758."))
+    cbs_code = models.CharField(
+        _("CBS municipality code"), max_length=6, blank=True, help_text=_("For example GM0758.")
+    )
     network_name = models.CharField(
-        _("network name"), max_length=150, blank=True, help_text=_("For example Veilig Ondernemend Breda.")
+        _("network name"),
+        max_length=150,
+        blank=True,
+        help_text=_("For example Veilig Ondernemend Breda."),
     )
     introduction = models.TextField(_("introduction"), blank=True)
     contact_email = models.EmailField(_("contact email address"), blank=True)
@@ -78,8 +83,12 @@ class Area(TimeStampedModel):
         verbose_name_plural = _("areas")
         ordering = ["municipality__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "slug"], name="area_unique_slug_per_municipality"),
-            models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_name_per_municipality"),
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="area_unique_slug_per_municipality"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="area_unique_name_per_municipality"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,24 +113,38 @@ class Business(TimeStampedModel):
     establishment_number = models.CharField(
         _("vestigingsnummer"), max_length=12, validators=[validators.validate_establishment_number]
     )
-    sbi_code = models.CharField(_("SBI code"), max_length=5, blank=True, validators=[validators.validate_sbi_code])
+    sbi_code = models.CharField(
+        _("SBI code"), max_length=5, blank=True, validators=[validators.validate_sbi_code]
+    )
     sbi_description = models.CharField(_("sector"), max_length=200, blank=True)
     street = models.CharField(_("street"), max_length=150)
     house_number = models.CharField(_("house number"), max_length=10)
     house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=7, validators=[validators.validate_postal_code])
+    postal_code = models.CharField(
+        _("postal code"), max_length=7, validators=[validators.validate_postal_code]
+    )
     city = models.CharField(_("place"), max_length=100)
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="businesses"
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="businesses",
     )
     area = models.ForeignKey(
-        Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL, related_name="businesses"
+        Area,
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="businesses",
     )
     employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     website = models.URLField(_("website"), blank=True)
-    source = models.CharField(_("source"), max_length=20, choices=BusinessSource.choices, default=BusinessSource.MANUAL)
+    source = models.CharField(
+        _("source"), max_length=20, choices=BusinessSource.choices, default=BusinessSource.MANUAL
+    )
     joined_network_on = models.DateField(_("joined the network on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -130,7 +153,9 @@ class Business(TimeStampedModel):
         verbose_name_plural = _("businesses")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["establishment_number"], name="business_unique_establishment_number"),
+            models.UniqueConstraint(
+                fields=["establishment_number"], name="business_unique_establishment_number"
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "area"]), models.Index(fields=["sbi_code"])]
 
@@ -139,7 +164,9 @@ class Business(TimeStampedModel):
 
     @property
     def address(self) -> str:
-        number = f"{self.house_number}{self.house_number_addition and ' ' + self.house_number_addition}"
+        number = (
+            f"{self.house_number}{self.house_number_addition and ' ' + self.house_number_addition}"
+        )
         return f"{self.street} {number}, {self.postal_code} {self.city}"
 
 
@@ -153,10 +180,17 @@ class BusinessPerson(TimeStampedModel):
     """A person (user) linked to a business: the entrepreneur role follows from this."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="business_links"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="business_links",
     )
-    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="people")
-    role = models.CharField(_("role"), max_length=20, choices=BusinessRole.choices, default=BusinessRole.OWNER)
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="people"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=BusinessRole.choices, default=BusinessRole.OWNER
+    )
     is_primary_contact = models.BooleanField(_("primary contact"), default=False)
 
     class Meta:
@@ -174,11 +208,21 @@ class Ambassador(TimeStampedModel):
     """An entrepreneur who represents an area in the network."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="ambassadorships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="ambassadorships",
     )
-    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="ambassadors")
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="ambassadors"
+    )
     business = models.ForeignKey(
-        Business, verbose_name=_("business"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Business,
+        verbose_name=_("business"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     since = models.DateField(_("since"))
     is_active = models.BooleanField(_("active"), default=True)
@@ -186,7 +230,9 @@ class Ambassador(TimeStampedModel):
     class Meta:
         verbose_name = _("ambassador")
         verbose_name_plural = _("ambassadors")
-        constraints = [models.UniqueConstraint(fields=["person", "area"], name="ambassador_unique_person_area")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "area"], name="ambassador_unique_person_area")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.area.name}"
@@ -206,7 +252,9 @@ class AreaContactRole(models.TextChoices):
 class AreaContact(TimeStampedModel):
     """Who is my wijkagent, centre manager, BIZ contact? Shown to entrepreneurs when public."""
 
-    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="contacts")
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="contacts"
+    )
     role = models.CharField(_("role"), max_length=30, choices=AreaContactRole.choices)
     name = models.CharField(_("name"), max_length=150)
     organisation = models.ForeignKey(
@@ -239,7 +287,10 @@ class AreaContact(TimeStampedModel):
 
 
 class ConsentPurpose(models.TextChoices):
-    NETWORK_MEMBERSHIP = "network_membership", _("Membership of the network: my details are kept in the registry")
+    NETWORK_MEMBERSHIP = (
+        "network_membership",
+        _("Membership of the network: my details are kept in the registry"),
+    )
     ALERTS = "alerts", _("Receive alerts about my area and sector")
     NEWSLETTER = "newsletter", _("Receive the newsletter")
     EVENT_INVITATIONS = "event_invitations", _("Receive invitations to meetings")
@@ -254,7 +305,10 @@ class Consent(models.Model):
     `withdrawn_at`; giving consent again creates a new row, so the history stays complete."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="consents",
     )
     purpose = models.CharField(_("purpose"), max_length=40, choices=ConsentPurpose.choices)
     text_version = models.CharField(_("text version"), max_length=20, default="2026-1")
@@ -294,13 +348,20 @@ class BusinessImport(models.Model):
     what the user saw, without uploading the file again.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="business_imports")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="business_imports"
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="business_imports"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="business_imports",
     )
     file_name = models.CharField(_("file name"), max_length=200)
     rows = models.JSONField(_("rows"), default=list)
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATED
+    )
     imported_count = models.PositiveIntegerField(_("imported"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -5,9 +5,10 @@ from weerbaar.conf.environ import config
 CELERY_BROKER_URL = config(
     "CELERY_BROKER_URL", "redis://127.0.0.1:6379/0", help="Celery broker (Redis) URL."
 )
-CELERY_RESULT_BACKEND = config(
-    "CELERY_RESULT_BACKEND", "", help="Celery result backend URL; empty keeps no results."
-) or None
+CELERY_RESULT_BACKEND = (
+    config("CELERY_RESULT_BACKEND", "", help="Celery result backend URL; empty keeps no results.")
+    or None
+)
 CELERY_TASK_ALWAYS_EAGER = config(
     "CELERY_TASK_ALWAYS_EAGER",
     True,
