@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # A throwaway database per run: pytest-django creates test_<name> and drops it afterwards.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/weerbaar_$(shell date +%s)_$$$$
 
-.PHONY: demo install test lint typecheck test-sqlite test-postgres test-browser messages bench clean
+.PHONY: demo install test lint typecheck migrations-check messages messages-check test-sqlite test-postgres test-browser bench clean
 
 $(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,6 @@ install: $(VENV)/.installed node_modules/.installed
 
 demo: install
 	mkdir -p var
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_demo_data
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -40,7 +39,6 @@ migrations-check: install
 	DJANGO_SETTINGS_MODULE=weerbaar.conf.production SECRET_KEY=check-deploy-$$(date +%s)-abcdefghijklmnopqrstuvwxyz0123456789 ALLOWED_HOSTS=weerbaar.example.nl $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(VENV)/bin/pytest -m "not browser" -n 2 -q
 
 test-postgres: install
@@ -49,7 +47,20 @@ test-postgres: install
 test-browser: install
 	$(VENV)/bin/pytest -m browser -q
 
-test: lint typecheck migrations-check test-sqlite test-postgres test-browser
+# The Dutch catalogue (src/weerbaar/locale/nl) and its compiled .mo are committed, so that
+# `make demo` needs no gettext. `make messages` refreshes both after changing strings.
+MESSAGES_ARGS := -l nl --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=static_collected
+
+messages: install
+	cd src/weerbaar && ../../$(MANAGE) makemessages $(MESSAGES_ARGS) -v 0
+	cd src/weerbaar && ../../$(MANAGE) compilemessages -v 0
+
+# Fails when a string in the code has no Dutch translation, or the .mo is stale.
+messages-check: install
+	cd src/weerbaar && ../../$(MANAGE) makemessages $(MESSAGES_ARGS) -v 0
+	$(PY) -m weerbaar.core.catalogue src/weerbaar/locale/nl/LC_MESSAGES/django.po
+
+test: lint typecheck migrations-check messages-check test-sqlite test-postgres test-browser
 
 bench: install
 	$(PY) bench/run_all.py
