@@ -8,57 +8,72 @@ from __future__ import annotations
 
 import gettext
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def parse_po(text: str) -> list[dict[str, object]]:
-    """Entries of a .po file as dicts with msgid, msgid_plural, msgstr (list) and fuzzy."""
-    entries: list[dict[str, object]] = []
-    current: dict[str, object] = {}
-    field: str | None = None
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgctxt: str | None = None
+    msgstr: list[str] = field(default_factory=list)
+    fuzzy: bool = False
 
-    def finish() -> None:
-        if "msgid" in current:
-            entries.append(dict(current))
-        current.clear()
 
+def parse_po(text: str) -> list[Entry]:
+    """The entries of a .po file (comments other than the fuzzy flag are skipped)."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    last: str | None = None
+
+    def start(fuzzy: bool = False) -> Entry:
+        entry = Entry(fuzzy=fuzzy)
+        entries.append(entry)
+        return entry
+
+    pending_fuzzy = False
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
-            finish()
-            field = None
+            current, last = None, None
             continue
-        if line.startswith("#,") and "fuzzy" in line:
-            finish()
-            current["fuzzy"] = True
+        if line.startswith("#,"):
+            pending_fuzzy = "fuzzy" in line
             continue
         if line.startswith("#"):
             continue
-        if line.startswith("msgctxt "):
-            if "msgid" in current:
-                finish()
-            field = "msgctxt"
-            current[field] = _unquote(line[8:])
-        elif line.startswith("msgid_plural "):
-            field = "msgid_plural"
-            current[field] = _unquote(line[13:])
-        elif line.startswith("msgid "):
-            if "msgid" in current:
-                finish()
-            field = "msgid"
-            current[field] = _unquote(line[6:])
-        elif line.startswith("msgstr"):
-            field = "msgstr"
-            value = _unquote(line.split(" ", 1)[1])
-            current.setdefault("msgstr", [])
-            current["msgstr"].append(value)  # type: ignore[union-attr]
-        elif line.startswith('"') and field:
-            if field == "msgstr":
-                current["msgstr"][-1] += _unquote(line)  # type: ignore[index]
-            else:
-                current[field] = str(current[field]) + _unquote(line)
-    finish()
+        keyword, _, rest = line.partition(" ")
+        if keyword in {"msgctxt", "msgid"} and (
+            current is None or current.msgid or last == "msgstr"
+        ):
+            current = start(pending_fuzzy)
+            pending_fuzzy = False
+        if current is None:
+            continue
+        if keyword == "msgctxt":
+            current.msgctxt, last = _unquote(rest), "msgctxt"
+        elif keyword == "msgid":
+            current.msgid, last = _unquote(rest), "msgid"
+        elif keyword == "msgid_plural":
+            current.msgid_plural, last = _unquote(rest), "msgid_plural"
+        elif keyword.startswith("msgstr"):
+            current.msgstr.append(_unquote(rest))
+            last = "msgstr"
+        elif line.startswith('"'):
+            _continue(current, last, _unquote(line))
     return entries
+
+
+def _continue(entry: Entry, last: str | None, text: str) -> None:
+    if last == "msgstr":
+        entry.msgstr[-1] += text
+    elif last == "msgid":
+        entry.msgid += text
+    elif last == "msgid_plural":
+        entry.msgid_plural = (entry.msgid_plural or "") + text
+    elif last == "msgctxt":
+        entry.msgctxt = (entry.msgctxt or "") + text
 
 
 def _unquote(value: str) -> str:
@@ -69,28 +84,26 @@ def _unquote(value: str) -> str:
 
 
 def problems(po_path: Path) -> list[str]:
+    entries = parse_po(po_path.read_text(encoding="utf-8"))
     found: list[str] = []
-    for entry in parse_po(po_path.read_text(encoding="utf-8")):
-        msgid = str(entry["msgid"])
-        if not msgid:
+    for entry in entries:
+        if not entry.msgid:
             continue  # the header
-        if entry.get("fuzzy"):
-            found.append(f"fuzzy: {msgid!r}")
-        if any(not s for s in entry.get("msgstr", [])) or not entry.get("msgstr"):  # type: ignore[attr-defined]
-            found.append(f"untranslated: {msgid!r}")
+        if entry.fuzzy:
+            found.append(f"fuzzy: {entry.msgid!r}")
+        if not entry.msgstr or not all(entry.msgstr):
+            found.append(f"untranslated: {entry.msgid!r}")
     mo_path = po_path.with_suffix(".mo")
     if not mo_path.exists():
-        found.append(f"missing compiled catalogue {mo_path}")
-    else:
-        with mo_path.open("rb") as handle:
-            compiled = gettext.GNUTranslations(handle)
-        for entry in parse_po(po_path.read_text(encoding="utf-8")):
-            msgid = str(entry["msgid"])
-            if not msgid or entry.get("fuzzy") or "msgid_plural" in entry or "msgctxt" in entry:
-                continue
-            if compiled.gettext(msgid) == msgid and entry["msgstr"] != [msgid]:  # type: ignore[comparison-overlap]
-                found.append(f"stale .mo (run make messages): {msgid!r}")
-                break
+        return [*found, f"missing compiled catalogue {mo_path}"]
+    with mo_path.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for entry in entries:
+        if not entry.msgid or entry.fuzzy or entry.msgid_plural or entry.msgctxt:
+            continue
+        if entry.msgstr and compiled.gettext(entry.msgid) != entry.msgstr[0]:
+            found.append(f"stale .mo (run make messages): {entry.msgid!r}")
+            break
     return found
 
 
