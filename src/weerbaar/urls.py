@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("account/", include("weerbaar.accounts.urls")),
     path("oidc/", include("weerbaar.contrib.oidc.urls")),
+    path("beheer/netwerk/import/", include("weerbaar.network.urls_import")),
     path("beheer/netwerk/", include("weerbaar.network.urls_staff")),
     path("mijn/", include("weerbaar.network.urls_portal")),
     path("gemeente/", include("weerbaar.network.urls_public")),
