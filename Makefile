@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # A throwaway database per run: pytest-django creates test_<name> and drops it afterwards.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/weerbaar_$(shell date +%s)_$$$$
 
-.PHONY: demo install test lint typecheck migrations-check messages messages-check test-sqlite test-postgres test-browser bench clean
+.PHONY: demo install test lint typecheck checks messages messages-check test-sqlite test-postgres test-browser bench clean
 
 $(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,10 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-migrations-check: install
+# Migrations match the models, production settings pass the deploy checks, the API schema is valid.
+checks: install
 	$(MANAGE) makemigrations --check --dry-run -v 0
+	DJANGO_SETTINGS_MODULE=weerbaar.conf.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=weerbaar.conf.production SECRET_KEY=check-deploy-$$(date +%s)-abcdefghijklmnopqrstuvwxyz0123456789 ALLOWED_HOSTS=weerbaar.example.nl $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install
@@ -60,7 +62,7 @@ messages-check: install
 	cd src/weerbaar && ../../$(MANAGE) makemessages $(MESSAGES_ARGS) -v 0
 	$(PY) -m weerbaar.core.catalogue src/weerbaar/locale/nl/LC_MESSAGES/django.po
 
-test: lint typecheck migrations-check messages-check test-sqlite test-postgres test-browser
+test: lint typecheck checks messages-check test-sqlite test-postgres test-browser
 
 bench: install
 	$(PY) bench/run_all.py
