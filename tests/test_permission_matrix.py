@@ -1,0 +1,196 @@
+"""The whole permission matrix: every role × every staff page and API endpoint.
+
+The expected answers are written out by hand, row by row, so that a change to the policy
+that alters who may see what makes this test fail until the table is changed on purpose.
+Codes: 200 allowed (or 302 for a successful POST), 403 role not allowed, 404 object outside
+the caller's scope, 302 anonymous sent to the login page (HTML) / 403 problem+json (API).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from tests.factories import (
+    AmbassadorFactory,
+    AreaContactFactory,
+    AreaFactory,
+    BusinessFactory,
+    BusinessPersonFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+from tests.helpers import login_verified
+from weerbaar.accounts.models import OrganisationKind, Role
+from weerbaar.network.models import BusinessImport
+
+ROLES = ("anonymous", "entrepreneur", "ambassador", "partner", "police", "staff", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One page or endpoint: URL name, how to build its arguments, and the expected codes."""
+
+    name: str
+    expected: str  # "anonymous=302 entrepreneur=403 ..." in the order of ROLES
+    kwargs: str = ""  # key into the world's URL arguments
+    method: str = "get"
+    query: str = ""
+
+    def codes(self) -> dict[str, int]:
+        pairs = dict(item.split("=") for item in self.expected.split())
+        assert tuple(pairs) == ROLES, f"{self.name}: roles must be listed as {ROLES}"
+        return {role: int(code) for role, code in pairs.items()}
+
+
+def row(name: str, *codes: int, **options: str) -> Row:
+    return Row(name, " ".join(f"{r}={c}" for r, c in zip(ROLES, codes, strict=True)), **options)
+
+
+#                                          anon  ent  amb  partner police staff admin
+TABLE: list[Row] = [
+    row("core:back_office", 302, 403, 403, 200, 200, 200, 200),
+    row("core:audit_log", 302, 403, 403, 403, 403, 403, 200),
+    # CSV import: municipal staff and platform administrators, within their scope.
+    row("staff_import:upload", 302, 403, 403, 403, 403, 200, 200),
+    row("staff_import:sample", 302, 403, 403, 403, 403, 200, 200),
+    row("staff_import:kvk_lookup", 302, 403, 403, 403, 403, 200, 200, query="kvk=90412345"),
+    row("staff_import:preview", 302, 403, 403, 403, 403, 200, 200, kwargs="import_a"),
+    row("staff_import:preview", 302, 403, 403, 403, 403, 404, 200, kwargs="import_b"),
+    row(
+        "staff_import:discard", 302, 403, 403, 403, 403, 302, 302, kwargs="import_a", method="post"
+    ),
+    row(
+        "staff_import:discard", 302, 403, 403, 403, 403, 404, 302, kwargs="import_b", method="post"
+    ),
+    row(
+        "staff_import:confirm", 302, 403, 403, 403, 403, 400, 400, kwargs="import_a", method="post"
+    ),
+    # API: staff roles per action; anonymous gets a problem+json 403 (session authentication).
+    row("api:municipality-list", 403, 403, 403, 200, 200, 200, 200),
+    row("api:municipality-detail", 403, 403, 403, 200, 200, 200, 200, kwargs="municipality_a"),
+    row("api:municipality-detail", 403, 403, 403, 404, 404, 404, 200, kwargs="municipality_b"),
+    row("api:area-list", 403, 403, 403, 200, 200, 200, 200),
+    row("api:area-detail", 403, 403, 403, 200, 200, 200, 200, kwargs="area_a1"),
+    row("api:area-detail", 403, 403, 403, 200, 404, 200, 200, kwargs="area_a2"),
+    row("api:area-detail", 403, 403, 403, 404, 404, 404, 200, kwargs="area_b"),
+    row("api:business-list", 403, 403, 403, 403, 200, 200, 200),
+    row("api:business-detail", 403, 403, 403, 403, 200, 200, 200, kwargs="business_a1"),
+    row("api:business-detail", 403, 403, 403, 403, 404, 200, 200, kwargs="business_a2"),
+    row("api:business-detail", 403, 403, 403, 403, 404, 404, 200, kwargs="business_b"),
+]
+
+# Pages that are not staff pages although they live in a checked namespace.
+NOT_IN_MATRIX: set[str] = set()
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    breda = MunicipalityFactory(name="Breda", slug="breda")
+    delft = MunicipalityFactory(name="Delft", slug="delft")
+    area_a1 = AreaFactory(municipality=breda, name="Binnenstad", slug="binnenstad")
+    area_a2 = AreaFactory(municipality=breda, name="Hazeldonk", slug="hazeldonk")
+    area_b = AreaFactory(municipality=delft, name="Centrum", slug="centrum")
+    business_a1 = BusinessFactory(area=area_a1)
+    business_a2 = BusinessFactory(area=area_a2)
+    business_b = BusinessFactory(area=area_b)
+    entrepreneur = BusinessPersonFactory(business=business_a1).person
+    ambassador = AmbassadorFactory(area=area_a1).person
+    BusinessPersonFactory(person=ambassador, business=BusinessFactory(area=area_a1))
+    police_org = OrganisationFactory(name="Politie", kind=OrganisationKind.POLICE)
+    contact_a1 = AreaContactFactory(area=area_a1, organisation=police_org)
+    contact_b = AreaContactFactory(area=area_b)
+    users = {
+        "anonymous": None,
+        "entrepreneur": entrepreneur,
+        "ambassador": ambassador,
+        "partner": MembershipFactory(role=Role.PARTNER_EXPERT, municipalities=[breda]).user,
+        "police": MembershipFactory(
+            role=Role.POLICE, organisation=police_org, areas=[area_a1]
+        ).user,
+        "staff": MembershipFactory(role=Role.MUNICIPAL_STAFF, municipalities=[breda]).user,
+        "admin": MembershipFactory(role=Role.PLATFORM_ADMIN).user,
+    }
+    import_a = BusinessImport.objects.create(municipality=breda, file_name="a.csv", rows=[])
+    import_b = BusinessImport.objects.create(municipality=delft, file_name="b.csv", rows=[])
+    person_a1 = entrepreneur
+    person_b = BusinessPersonFactory(business=business_b).person
+    org_b = OrganisationFactory(name="Gemeente Delft", kind=OrganisationKind.MUNICIPALITY)
+    org_b.municipality = delft
+    org_b.save()
+    return {
+        "users": users,
+        "kwargs": {
+            "": {},
+            "municipality_a": {"slug": breda.slug},
+            "municipality_b": {"slug": delft.slug},
+            "municipality_pk_a": {"pk": breda.pk},
+            "municipality_pk_b": {"pk": delft.pk},
+            "area_a1": {"pk": area_a1.pk},
+            "area_a2": {"pk": area_a2.pk},
+            "area_b": {"pk": area_b.pk},
+            "business_a1": {"pk": business_a1.pk},
+            "business_a2": {"pk": business_a2.pk},
+            "business_b": {"pk": business_b.pk},
+            "person_a1": {"pk": person_a1.pk},
+            "person_b": {"pk": person_b.pk},
+            "contact_a1": {"pk": contact_a1.pk},
+            "contact_b": {"pk": contact_b.pk},
+            "organisation_a": {"pk": police_org.pk},
+            "organisation_b": {"pk": org_b.pk},
+            "import_a": {"pk": import_a.pk},
+            "import_b": {"pk": import_b.pk},
+        },
+        "other_user": UserFactory(),
+    }
+
+
+def _client_for(role: str, world: dict[str, Any]) -> Client:
+    client = Client()
+    user = world["users"][role]
+    if user is not None:
+        login_verified(client, user)
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("entry", TABLE, ids=lambda r: f"{r.method}:{r.name}:{r.kwargs}")
+def test_matrix(entry: Row, role: str, world: dict[str, Any]) -> None:
+    client = _client_for(role, world)
+    url = reverse(entry.name, kwargs=world["kwargs"][entry.kwargs])
+    if entry.query:
+        url = f"{url}?{entry.query}"
+    response = getattr(client, entry.method)(url)
+    expected = entry.codes()[role]
+    assert response.status_code == expected, (
+        f"{role} {entry.method.upper()} {url}: expected {expected}, got {response.status_code}"
+    )
+    if role == "anonymous" and expected == 302:
+        assert reverse("accounts:login") in response["Location"]
+
+
+CHECKED_NAMESPACES = ("staff", "staff_import", "api")
+
+
+def _url_names_in(namespace: str) -> set[str]:
+    resolver = get_resolver()
+    _, sub_resolver = resolver.namespace_dict[namespace]
+    return {
+        f"{namespace}:{name}"
+        for name in sub_resolver.reverse_dict
+        if isinstance(name, str) and not name.endswith("-root")
+    }
+
+
+def test_every_staff_page_and_endpoint_is_in_the_matrix() -> None:
+    in_table = {entry.name for entry in TABLE}
+    missing = set()
+    for namespace in CHECKED_NAMESPACES:
+        missing |= _url_names_in(namespace) - in_table - NOT_IN_MATRIX
+    assert not missing, f"add these pages to the permission matrix: {sorted(missing)}"
