@@ -54,12 +54,12 @@ test-browser: install
 MESSAGES_ARGS := -l nl --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=static_collected
 
 messages: install
-	cd src/weerbaar && ../../$(MANAGE) makemessages $(MESSAGES_ARGS) -v 0
-	cd src/weerbaar && ../../$(MANAGE) compilemessages -v 0
+	cd src/weerbaar && $(abspath $(PY)) $(abspath manage.py) makemessages $(MESSAGES_ARGS) -v 0
+	cd src/weerbaar && $(abspath $(PY)) $(abspath manage.py) compilemessages -v 0
 
 # Fails when a string in the code has no Dutch translation, or the .mo is stale.
 messages-check: install
-	cd src/weerbaar && ../../$(MANAGE) makemessages $(MESSAGES_ARGS) -v 0
+	cd src/weerbaar && $(abspath $(PY)) $(abspath manage.py) makemessages $(MESSAGES_ARGS) -v 0
 	$(PY) -m weerbaar.core.catalogue src/weerbaar/locale/nl/LC_MESSAGES/django.po
 
 test: lint typecheck checks messages-check test-sqlite test-postgres test-browser

@@ -129,8 +129,10 @@ from weerbaar.conf.includes.database import (
     DATABASES,
 )
 from weerbaar.conf.includes.email import (
+    CONSOLE_BACKEND,
     DEFAULT_FROM_EMAIL,
     MAILERS,
+    SMTP_BACKEND,
 )
 from weerbaar.conf.includes.frontend import (
     DATA_UPLOAD_MAX_MEMORY_SIZE,

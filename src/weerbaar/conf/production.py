@@ -5,11 +5,13 @@ from django.core.exceptions import ImproperlyConfigured
 from weerbaar.conf.base import *
 from weerbaar.conf.base import CELERY_BROKER_URL, SECRET_KEY
 from weerbaar.conf.environ import config
+from weerbaar.conf.includes.email import SMTP_BACKEND, mailers
 
 if SECRET_KEY.startswith("dev-only-"):
     raise ImproperlyConfigured("Set SECRET_KEY: production refuses the development key.")
 
 DEBUG = False
+MAILERS = mailers(SMTP_BACKEND)
 CELERY_TASK_ALWAYS_EAGER = config(
     "CELERY_TASK_ALWAYS_EAGER", False, help="Run tasks inline (production: false)."
 )

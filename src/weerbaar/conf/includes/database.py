@@ -1,15 +1,18 @@
 """Database: SQLite by default (embedded column), PostgreSQL via DATABASE_URL."""
 
+from pathlib import Path
+
 import dj_database_url
 
 from weerbaar.conf.environ import config
 
-_default_sqlite = "sqlite:///var/weerbaar.sqlite3"
+_SQLITE_FILE = Path(__file__).resolve().parents[4] / "var" / "weerbaar.sqlite3"
+_default_sqlite = f"sqlite:///{_SQLITE_FILE}"
 
 DATABASE_URL = config(
     "DATABASE_URL",
     _default_sqlite,
-    help="Database URL. Default: SQLite file var/weerbaar.sqlite3 in the working directory. "
+    help="Database URL. Default: SQLite file var/weerbaar.sqlite3 in the repository. "
     "PostgreSQL: postgres://user:pass@host:5432/name",
 )
 
@@ -22,6 +25,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if _default_sqlite == DATABASE_URL:
+    _SQLITE_FILE.parent.mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a background write commits.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"

@@ -14,7 +14,9 @@ class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):
-    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    municipality: serializers.SlugRelatedField[Municipality] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Area
@@ -22,8 +24,12 @@ class AreaSerializer(serializers.ModelSerializer[Area]):
 
 
 class BusinessSerializer(serializers.ModelSerializer[Business]):
-    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    area = serializers.PrimaryKeyRelatedField(read_only=True)
+    municipality: serializers.SlugRelatedField[Municipality] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    area: serializers.PrimaryKeyRelatedField[Area] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = Business
