@@ -96,6 +96,7 @@ from weerbaar.conf.includes.auth import (
     AXES_COOLOFF_TIME,
     AXES_ENABLED,
     AXES_FAILURE_LIMIT,
+    AXES_HTTP_RESPONSE_CODE,
     AXES_LOCKOUT_PARAMETERS,
     AXES_LOCKOUT_TEMPLATE,
     AXES_RESET_ON_SUCCESS,
@@ -114,6 +115,7 @@ from weerbaar.conf.includes.auth import (
 )
 from weerbaar.conf.includes.celery import (
     CELERY_ACCEPT_CONTENT,
+    CELERY_BEAT_SCHEDULE,
     CELERY_BROKER_URL,
     CELERY_RESULT_BACKEND,
     CELERY_TASK_ACKS_LATE,

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.generic import ListView, TemplateView
 
 from weerbaar.accounts.mixins import PolicyRequiredMixin
-from weerbaar.accounts.policy import Action, actor_for
+from weerbaar.accounts.policy import Action, actor_for, can
 from weerbaar.core.models import AuditEntry
 from weerbaar.network.queries import active_municipalities
 
@@ -33,6 +33,15 @@ class BackOfficeHomeView(PolicyRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["actor"] = self.actor
         context["Action"] = Action
+        # The network registry pages this actor may open (network/staff/_back_office_links).
+        context["network_links"] = {
+            "municipalities": can(self.actor, Action.VIEW_MUNICIPALITY),
+            "areas": can(self.actor, Action.VIEW_AREA),
+            "businesses": can(self.actor, Action.VIEW_BUSINESS),
+            "people": can(self.actor, Action.VIEW_PERSON),
+            "organisations": can(self.actor, Action.VIEW_ORGANISATION),
+            "import": can(self.actor, Action.IMPORT_BUSINESSES),
+        }
         return context
 
 

@@ -7,6 +7,10 @@ AUTHENTICATION_BACKENDS = [
     # axes must come first so that locked-out credentials never reach the other backends.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # One-time login links for entrepreneurs (accounts/services.py consumes the link).
+    "weerbaar.accounts.backends.MagicLinkBackend",
+    # Municipal SSO and the eHerkenning broker (settings.OIDC_PROVIDERS).
+    "weerbaar.contrib.oidc.backends.ProviderOIDCBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -39,6 +43,8 @@ AXES_COOLOFF_TIME = config(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# "Too Many Requests" for a locked-out login (also axes' default since 8.x; stated on purpose).
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = config("AXES_ENABLED", True, help="Enable login rate limiting.")
 

@@ -1,5 +1,7 @@
 """Celery: eager (inline) in the embedded column, Redis workers in production."""
 
+from celery.schedules import crontab
+
 from weerbaar.conf.environ import config
 
 CELERY_BROKER_URL = config(
@@ -21,3 +23,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
+
+# Periodic tasks run by `celery beat` (production column); each is a one-line service call.
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-magic-links": {
+        "task": "weerbaar.accounts.tasks.purge_expired_magic_links",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

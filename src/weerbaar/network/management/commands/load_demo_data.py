@@ -1,0 +1,79 @@
+"""Load the demo: four municipalities from the seeds with areas, businesses, people,
+ambassadors, contacts, consents and a login per role. Safe to run again; every run
+prints the logins.
+
+    manage.py load_demo_data
+    manage.py load_demo_data --force   # also with DEBUG off (never on production)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from weerbaar.network.demo_load import DemoResult, load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Load demo data (four municipalities, businesses, people and logins). Idempotent."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data even though DEBUG is off. Never use this on production.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                _(
+                    "DEBUG is off, so this may be a production database. The demo data was "
+                    "not loaded. Use --force if you are sure this is a demo installation."
+                )
+            )
+        started = time.monotonic()
+        result = load_demo_data()
+        self._print_summary(result, time.monotonic() - started)
+        self._print_logins(result)
+
+    def _print_summary(self, result: DemoResult, seconds: float) -> None:
+        if not result.created_anything:
+            self.stdout.write(_("The demo data was already loaded; nothing new was created."))
+            return
+        parts = ", ".join(
+            f"{name.replace('_', ' ')}: {count}" for name, count in result.created.items()
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo data loaded in %(seconds).1f s (%(parts)s).")
+                % {"seconds": seconds, "parts": parts}
+            )
+        )
+
+    def _print_logins(self, result: DemoResult) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            _("Log in at %(url)s with one of these accounts. Password for all: %(password)s")
+            % {"url": reverse("accounts:login"), "password": result.password}
+        )
+        rows = [(_("Role"), _("Email address"), _("How to log in"))]
+        for login in result.logins:
+            if login.is_staff:
+                how = _("password; second factor skipped in the demo; then Back office")
+            else:
+                how = _(
+                    "password, or a login link by email (shown on the page in the demo); "
+                    "then My business (%(url)s)"
+                ) % {"url": reverse("portal:dashboard")}
+            rows.append((login.label, login.email, how))
+        widths = [max(len(row[i]) for row in rows) for i in range(2)]
+        for number, (role, email, how) in enumerate(rows):
+            self.stdout.write(f"{role.ljust(widths[0])}  {email.ljust(widths[1])}  {how}")
+            if number == 0:
+                self.stdout.write(f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * len(how)}")

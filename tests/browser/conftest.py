@@ -1,0 +1,255 @@
+"""Browser tests: headless Debian Chromium driven by Playwright against pytest-django's
+live server. Every test in this folder carries the `browser` marker (`make test-browser`).
+
+Logging in does not go through the login UI: a django.test.Client logs the user in with
+the second factor passed and its session cookie is copied into the browser context.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM (used by the
+# fixtures below) refuses to run in a thread with a running loop unless told it is fine.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = REPO_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = REPO_DIR / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDTHS = (1280, 390)  # desktop, phone
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    # A Dutch visitor: the browser asks for Dutch, as most of the platform's users' do.
+    ctx = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": WIDTHS[0], "height": 900}
+    )
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+# --- the people in the test world ---------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    municipality: Any
+    area: Any
+    business: Any
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    """One municipality (Breda) with an area and a business, and a user per role."""
+    from tests.factories import (
+        AmbassadorFactory,
+        AreaContactFactory,
+        AreaFactory,
+        BusinessFactory,
+        BusinessPersonFactory,
+        MembershipFactory,
+        MunicipalityFactory,
+        OrganisationFactory,
+        UserFactory,
+    )
+    from weerbaar.accounts.models import OrganisationKind, Role, StaffFunction
+    from weerbaar.core.audit import record
+
+    breda = MunicipalityFactory(
+        name="Breda",
+        slug="breda",
+        network_name="Veilig Ondernemend Breda",
+        introduction="Ondernemers, gemeente en politie werken samen aan een veilige binnenstad.",
+    )
+    binnenstad = AreaFactory(municipality=breda, name="Binnenstad", slug="binnenstad")
+    AreaFactory(municipality=breda, name="Hazeldonk", slug="hazeldonk")
+    business = BusinessFactory(area=binnenstad, name="Bakkerij De Korenbloem")
+    BusinessFactory(area=binnenstad, name="Juwelier Van Dijk")
+    municipality_org = OrganisationFactory(
+        name="Gemeente Breda", kind=OrganisationKind.MUNICIPALITY
+    )
+    police_org = OrganisationFactory(
+        name="Politie Zeeland-West-Brabant", kind=OrganisationKind.POLICE
+    )
+    AreaContactFactory(area=binnenstad, organisation=police_org, name="Wim Wijkagent")
+
+    entrepreneur = UserFactory(email="ondernemer@example.nl", full_name="Eva Ondernemer")
+    BusinessPersonFactory(person=entrepreneur, business=business)
+    ambassador = UserFactory(email="ambassadeur@example.nl", full_name="Ahmed Ambassadeur")
+    AmbassadorFactory(person=ambassador, area=binnenstad)
+    BusinessPersonFactory(
+        person=ambassador, business=BusinessFactory(area=binnenstad, name="Fietsenwinkel Snel")
+    )
+    staff = UserFactory(email="oov@breda.example.nl", full_name="Olga Oov")
+    MembershipFactory(user=staff, organisation=municipality_org, municipalities=[breda])
+    police = UserFactory(email="wijkagent@politie.example.nl", full_name="Wim Wijkagent")
+    MembershipFactory(
+        user=police,
+        organisation=police_org,
+        role=Role.POLICE,
+        function=StaffFunction.COMMUNITY_OFFICER,
+        areas=[binnenstad],
+    )
+    admin = UserFactory(email="beheer@weerbaar.example.nl", full_name="Bea Beheerder")
+    MembershipFactory(
+        user=admin,
+        organisation=OrganisationFactory(
+            name="Platformbeheer", kind=OrganisationKind.PLATFORM_OPERATOR
+        ),
+        role=Role.PLATFORM_ADMIN,
+        function=StaffFunction.ADMINISTRATOR,
+    )
+    # Something for the audit log to show.
+    record(staff, "network.update_business", business, {"phone": ["", "076 123 4567"]})
+    record(None, "network.check_business_import", breda, {"rows": 12, "rows_with_errors": 1})
+    return World(
+        users={
+            "anonymous": None,
+            "entrepreneur": entrepreneur,
+            "ambassador": ambassador,
+            "staff": staff,
+            "police": police,
+            "admin": admin,
+        },
+        municipality=breda,
+        area=binnenstad,
+        business=business,
+    )
+
+
+@pytest.fixture
+def login_as(context: BrowserContext, live_server: Any, world: World) -> Callable[[str], None]:
+    """Log the browser context in as the world's user for `role` (second factor passed)."""
+    from tests.helpers import login_verified
+
+    def login(role: str) -> None:
+        user = world.users[role]
+        if user is None:
+            return
+        client = Client()
+        login_verified(client, user)
+        session_id = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session_id, "url": live_server.url}]
+        )
+
+    return login
+
+
+# --- axe and screenshots --------------------------------------------------------------------
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page; return serious and critical hits."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [v for v in result["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]]
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n"
+            f"  {violation['helpUrl']}\n  targets: {'; '.join(targets)}"
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible() -> Callable[[Page], None]:
+    def check(page: Page) -> None:
+        violations = axe_violations(page)
+        assert not violations, (
+            f"axe found {len(violations)} serious/critical WCAG 2.1 AA problem(s) on "
+            f"{page.url}:\n{describe_violations(violations)}"
+        )
+
+    return check
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., list[Path]]:
+    """Full-page screenshots at desktop and phone width, to
+    test-artifacts/screenshots/<role>/<name>-<width>.png. At each width the page must not
+    scroll sideways (content wider than the screen is unusable on a phone); `check`, when
+    given, runs at each width too (axe, for instance)."""
+
+    def take(
+        page: Page, role: str, name: str, check: Callable[[Page], None] | None = None
+    ) -> list[Path]:
+        folder = SCREENSHOT_DIR / role
+        folder.mkdir(parents=True, exist_ok=True)
+        original = page.viewport_size or {"width": WIDTHS[0], "height": 900}
+        paths = []
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            path = folder / f"{name}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            paths.append(path)
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width, (
+                f"{page.url} scrolls sideways at {width}px (content is {scroll_width}px wide); "
+                f"see {path}"
+            )
+            if check is not None:
+                check(page)
+        page.set_viewport_size(original)
+        return paths
+
+    return take
