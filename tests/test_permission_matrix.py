@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the matrix is a table: one row per line)
 """The whole permission matrix: every role × every staff page and API endpoint.
 
 The expected answers are written out by hand, row by row, so that a change to the policy
@@ -53,10 +54,55 @@ def row(name: str, *codes: int, **options: str) -> Row:
     return Row(name, " ".join(f"{r}={c}" for r, c in zip(ROLES, codes, strict=True)), **options)
 
 
+# fmt: off
 #                                          anon  ent  amb  partner police staff admin
 TABLE: list[Row] = [
     row("core:back_office", 302, 403, 403, 200, 200, 200, 200),
     row("core:audit_log", 302, 403, 403, 403, 403, 403, 200),
+    # Network registry back office (namespace "staff").
+    row("staff:municipality_list",          302, 403, 403, 200, 200, 200, 200),
+    row("staff:municipality_create",        302, 403, 403, 403, 403, 403, 200),
+    row("staff:municipality_detail",        302, 403, 403, 200, 200, 200, 200, kwargs="municipality_pk_a"),
+    row("staff:municipality_detail",        302, 403, 403, 404, 404, 404, 200, kwargs="municipality_pk_b"),
+    row("staff:municipality_edit",          302, 403, 403, 403, 403, 403, 200, kwargs="municipality_pk_a"),
+    row("staff:area_list",                  302, 403, 403, 200, 200, 200, 200),
+    row("staff:area_create",                302, 403, 403, 403, 403, 200, 200),
+    row("staff:area_detail",                302, 403, 403, 200, 200, 200, 200, kwargs="area_a1"),
+    row("staff:area_detail",                302, 403, 403, 200, 404, 200, 200, kwargs="area_a2"),
+    row("staff:area_detail",                302, 403, 403, 404, 404, 404, 200, kwargs="area_b"),
+    row("staff:area_edit",                  302, 403, 403, 403, 403, 200, 200, kwargs="area_a1"),
+    row("staff:area_edit",                  302, 403, 403, 403, 403, 404, 200, kwargs="area_b"),
+    row("staff:ambassador_appoint",         302, 403, 403, 403, 403, 200, 200, kwargs="area_a1"),
+    row("staff:ambassador_appoint",         302, 403, 403, 403, 403, 404, 200, kwargs="area_b"),
+    row("staff:ambassador_end",             302, 403, 403, 403, 403, 302, 302, kwargs="ambassador_a1", method="post"),
+    row("staff:ambassador_end",             302, 403, 403, 403, 403, 404, 302, kwargs="ambassador_b", method="post"),
+    row("staff:area_contact_create",        302, 403, 403, 403, 403, 200, 200, kwargs="area_a1"),
+    row("staff:area_contact_create",        302, 403, 403, 403, 403, 404, 200, kwargs="area_b"),
+    row("staff:area_contact_edit",          302, 403, 403, 403, 403, 200, 200, kwargs="contact_a1"),
+    row("staff:area_contact_edit",          302, 403, 403, 403, 403, 404, 200, kwargs="contact_b"),
+    row("staff:area_contact_delete",        302, 403, 403, 403, 403, 404, 302, kwargs="contact_b", method="post"),
+    row("staff:business_list",              302, 403, 403, 403, 200, 200, 200),
+    row("staff:business_create",            302, 403, 403, 403, 403, 200, 200),
+    row("staff:business_detail",            302, 403, 403, 403, 200, 200, 200, kwargs="business_a1"),
+    row("staff:business_detail",            302, 403, 403, 403, 404, 200, 200, kwargs="business_a2"),
+    row("staff:business_detail",            302, 403, 403, 403, 404, 404, 200, kwargs="business_b"),
+    row("staff:business_edit",              302, 403, 403, 403, 403, 200, 200, kwargs="business_a1"),
+    row("staff:business_edit",              302, 403, 403, 403, 403, 404, 200, kwargs="business_b"),
+    row("staff:business_deactivate",        302, 403, 403, 403, 403, 404, 302, kwargs="business_b", method="post"),
+    row("staff:business_link_person",       302, 403, 403, 403, 403, 200, 200, kwargs="business_a1"),
+    row("staff:business_link_person",       302, 403, 403, 403, 403, 404, 200, kwargs="business_b"),
+    row("staff:person_list",                302, 403, 403, 403, 200, 200, 200),
+    row("staff:person_detail",              302, 403, 403, 403, 200, 200, 200, kwargs="person_a1"),
+    row("staff:person_detail",              302, 403, 403, 403, 404, 404, 200, kwargs="person_b"),
+    row("staff:person_link_business",       302, 403, 403, 403, 403, 200, 200, kwargs="person_a1"),
+    row("staff:person_link_business",       302, 403, 403, 403, 403, 404, 200, kwargs="person_b"),
+    row("staff:person_unlink",              302, 403, 403, 403, 403, 400, 400, kwargs="person_a1", method="post"),
+    row("staff:person_unlink",              302, 403, 403, 403, 403, 404, 400, kwargs="person_b", method="post"),
+    row("staff:organisation_list",          302, 403, 403, 200, 200, 200, 200),
+    row("staff:organisation_create",        302, 403, 403, 403, 403, 403, 200),
+    row("staff:organisation_detail",        302, 403, 403, 200, 200, 200, 200, kwargs="organisation_a"),
+    row("staff:organisation_detail",        302, 403, 403, 404, 404, 404, 200, kwargs="organisation_b"),
+    row("staff:organisation_edit",          302, 403, 403, 403, 403, 403, 200, kwargs="organisation_a"),
     # CSV import: municipal staff and platform administrators, within their scope.
     row("staff_import:upload", 302, 403, 403, 403, 403, 200, 200),
     row("staff_import:sample", 302, 403, 403, 403, 403, 200, 200),
@@ -85,6 +131,7 @@ TABLE: list[Row] = [
     row("api:business-detail", 403, 403, 403, 403, 404, 200, 200, kwargs="business_a2"),
     row("api:business-detail", 403, 403, 403, 403, 404, 404, 200, kwargs="business_b"),
 ]
+# fmt: on
 
 # Pages that are not staff pages although they live in a checked namespace.
 NOT_IN_MATRIX: set[str] = set()
@@ -141,6 +188,8 @@ def world(db: None) -> dict[str, Any]:
             "person_a1": {"pk": person_a1.pk},
             "person_b": {"pk": person_b.pk},
             "contact_a1": {"pk": contact_a1.pk},
+            "ambassador_a1": {"pk": AmbassadorFactory(area=area_a1).pk},
+            "ambassador_b": {"pk": AmbassadorFactory(area=area_b).pk},
             "contact_b": {"pk": contact_b.pk},
             "organisation_a": {"pk": police_org.pk},
             "organisation_b": {"pk": org_b.pk},
