@@ -360,3 +360,17 @@ def test_link_lifetime_comes_from_settings(client: Client, entrepreneur: Any) ->
 
     link = MagicLink.objects.get()
     assert link.expires_at - timezone.now() <= timedelta(minutes=1)
+
+
+def test_invalid_address_says_what_is_expected(client: Client) -> None:
+    response = request_link(client, "not-an-address")
+
+    assert response.status_code == 400
+    assert "Enter a valid email address, such as name@example.nl." in response.content.decode()
+
+
+def test_the_request_url_sends_a_get_to_the_login_page(client: Client) -> None:
+    response = client.get(reverse("accounts:magic_link_request"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/inloggen/#inloggen-met-link"
