@@ -57,7 +57,7 @@ def test_running_twice_creates_nothing_new_and_prints_the_logins_again() -> None
     second_output = load()
 
     assert counts() == first
-    assert "nothing new was created" in second_output
+    assert "er is niets nieuws aangemaakt" in second_output  # the command speaks Dutch
     for output in (first_output, second_output):
         assert DEMO_PASSWORD in output
         for login in DEMO_LOGINS:
@@ -147,7 +147,7 @@ def test_people_logins_and_consents() -> None:
 
 
 def test_refuses_without_debug_unless_forced(settings: object) -> None:
-    with pytest.raises(CommandError, match="DEBUG is off"):
+    with pytest.raises(CommandError, match="DEBUG staat uit"):
         call_command("load_demo_data", stdout=StringIO())
     assert not Municipality.objects.exists()
 
