@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from weerbaar.network.demo_load import DemoResult, load_demo_data
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Operator output in the platform's language, whatever was active before.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
                 _(
