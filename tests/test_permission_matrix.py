@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the matrix is a table: one row per line)
-"""The whole permission matrix: every role × every staff page and API endpoint.
+"""The whole permission matrix: every role × every staff page, portal page and API endpoint.
 
 The expected answers are written out by hand, row by row, so that a change to the policy
 that alters who may see what makes this test fail until the table is changed on purpose.
@@ -103,6 +103,13 @@ TABLE: list[Row] = [
     row("staff:organisation_detail",        302, 403, 403, 200, 200, 200, 200, kwargs="organisation_a"),
     row("staff:organisation_detail",        302, 403, 403, 404, 404, 404, 200, kwargs="organisation_b"),
     row("staff:organisation_edit",          302, 403, 403, 403, 403, 403, 200, kwargs="organisation_a"),
+    # Entrepreneur portal: entrepreneurs and ambassadors, their own businesses only.
+    row("portal:dashboard",                 302, 200, 200, 403, 403, 403, 403),
+    row("portal:profile",                   302, 200, 200, 403, 403, 403, 403),
+    row("portal:consents",                  302, 200, 200, 403, 403, 403, 403),
+    row("portal:business_edit",             302, 200, 404, 403, 403, 403, 403, kwargs="business_a1"),
+    row("portal:business_edit",             302, 404, 404, 403, 403, 403, 403, kwargs="business_b"),
+    row("portal:ambassador_area",           302, 403, 200, 403, 403, 403, 403),
     # CSV import: municipal staff and platform administrators, within their scope.
     row("staff_import:upload", 302, 403, 403, 403, 403, 200, 200),
     row("staff_import:sample", 302, 403, 403, 403, 403, 200, 200),
@@ -224,7 +231,7 @@ def test_matrix(entry: Row, role: str, world: dict[str, Any]) -> None:
         assert reverse("accounts:login") in response["Location"]
 
 
-CHECKED_NAMESPACES = ("staff", "staff_import", "api")
+CHECKED_NAMESPACES = ("staff", "staff_import", "api", "portal")
 
 
 def _url_names_in(namespace: str) -> set[str]:
