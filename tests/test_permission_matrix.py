@@ -5,6 +5,12 @@ The expected answers are written out by hand, row by row, so that a change to th
 that alters who may see what makes this test fail until the table is changed on purpose.
 Codes: 200 allowed (or 302 for a successful POST), 403 role not allowed, 404 object outside
 the caller's scope, 302 anonymous sent to the login page (HTML) / 403 problem+json (API).
+API writes: 201 created, 200 updated; 400 when the body names something outside the caller's
+scope (a reference that does not exist for them).
+
+Adding a page: add a `row(...)` per object the page can be about (one inside and one outside
+the callers' scope), with `kwargs` naming the URL arguments in the world fixture and, for
+writes, `method` and `body` (a key into the world's request bodies).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ class Row:
     kwargs: str = ""  # key into the world's URL arguments
     method: str = "get"
     query: str = ""
+    body: str = ""  # key into the world's request bodies (form data; JSON for the API)
 
     def codes(self) -> dict[str, int]:
         pairs = dict(item.split("=") for item in self.expected.split())
@@ -80,6 +87,7 @@ TABLE: list[Row] = [
     row("staff:area_contact_create",        302, 403, 403, 403, 403, 404, 200, kwargs="area_b"),
     row("staff:area_contact_edit",          302, 403, 403, 403, 403, 200, 200, kwargs="contact_a1"),
     row("staff:area_contact_edit",          302, 403, 403, 403, 403, 404, 200, kwargs="contact_b"),
+    row("staff:area_contact_delete",        302, 403, 403, 403, 403, 302, 302, kwargs="contact_a1", method="post"),
     row("staff:area_contact_delete",        302, 403, 403, 403, 403, 404, 302, kwargs="contact_b", method="post"),
     row("staff:business_list",              302, 403, 403, 403, 200, 200, 200),
     row("staff:business_create",            302, 403, 403, 403, 403, 200, 200),
@@ -88,6 +96,7 @@ TABLE: list[Row] = [
     row("staff:business_detail",            302, 403, 403, 403, 404, 404, 200, kwargs="business_b"),
     row("staff:business_edit",              302, 403, 403, 403, 403, 200, 200, kwargs="business_a1"),
     row("staff:business_edit",              302, 403, 403, 403, 403, 404, 200, kwargs="business_b"),
+    row("staff:business_deactivate",        302, 403, 403, 403, 403, 302, 302, kwargs="business_a1", method="post"),
     row("staff:business_deactivate",        302, 403, 403, 403, 403, 404, 302, kwargs="business_b", method="post"),
     row("staff:business_link_person",       302, 403, 403, 403, 403, 200, 200, kwargs="business_a1"),
     row("staff:business_link_person",       302, 403, 403, 403, 403, 404, 200, kwargs="business_b"),
@@ -97,6 +106,7 @@ TABLE: list[Row] = [
     row("staff:person_link_business",       302, 403, 403, 403, 403, 200, 200, kwargs="person_a1"),
     row("staff:person_link_business",       302, 403, 403, 403, 403, 404, 200, kwargs="person_b"),
     row("staff:person_unlink",              302, 403, 403, 403, 403, 400, 400, kwargs="person_a1", method="post"),
+    row("staff:person_unlink",              302, 403, 403, 403, 403, 302, 302, kwargs="person_a1", method="post", body="unlink_a1"),
     row("staff:person_unlink",              302, 403, 403, 403, 403, 404, 400, kwargs="person_b", method="post"),
     row("staff:organisation_list",          302, 403, 403, 200, 200, 200, 200),
     row("staff:organisation_create",        302, 403, 403, 403, 403, 403, 200),
@@ -137,6 +147,18 @@ TABLE: list[Row] = [
     row("api:business-detail", 403, 403, 403, 403, 200, 200, 200, kwargs="business_a1"),
     row("api:business-detail", 403, 403, 403, 403, 404, 200, 200, kwargs="business_a2"),
     row("api:business-detail", 403, 403, 403, 403, 404, 404, 200, kwargs="business_b"),
+    # API writes go through the registry services: same roles and scopes as the back office.
+    row("api:municipality-list",   403, 403, 403, 403, 403, 403, 201, method="post", body="new_municipality"),
+    row("api:municipality-detail", 403, 403, 403, 403, 403, 403, 200, kwargs="municipality_a", method="patch", body="rename"),
+    row("api:area-list",           403, 403, 403, 403, 403, 201, 201, method="post", body="new_area_a"),
+    row("api:area-list",           403, 403, 403, 403, 403, 400, 201, method="post", body="new_area_b"),
+    row("api:area-detail",         403, 403, 403, 403, 403, 200, 200, kwargs="area_a1", method="patch", body="rename"),
+    row("api:area-detail",         403, 403, 403, 403, 403, 404, 200, kwargs="area_b", method="patch", body="rename"),
+    row("api:business-list",       403, 403, 403, 403, 403, 201, 201, method="post", body="new_business_a"),
+    row("api:business-list",       403, 403, 403, 403, 403, 400, 201, method="post", body="new_business_b"),
+    row("api:business-detail",     403, 403, 403, 403, 403, 200, 200, kwargs="business_a1", method="patch", body="rename"),
+    row("api:business-detail",     403, 403, 403, 403, 403, 404, 200, kwargs="business_b", method="patch", body="rename"),
+    row("api:business-detail",     403, 403, 403, 403, 403, 200, 200, kwargs="business_a1", method="put", body="new_business_a"),
 ]
 # fmt: on
 
@@ -203,7 +225,30 @@ def world(db: None) -> dict[str, Any]:
             "import_a": {"pk": import_a.pk},
             "import_b": {"pk": import_b.pk},
         },
+        "bodies": {
+            "unlink_a1": {"business": business_a1.pk},
+            "rename": {"name": "Nieuwe naam"},
+            "new_municipality": {"name": "Tilburg"},
+            "new_area_a": {"name": "Ginneken", "kind": "district", "municipality": breda.slug},
+            "new_area_b": {"name": "Hof", "kind": "district", "municipality": delft.slug},
+            "new_business_a": _new_business(breda.slug, area_a1.pk),
+            "new_business_b": _new_business(delft.slug, area_b.pk),
+        },
         "other_user": UserFactory(),
+    }
+
+
+def _new_business(municipality_slug: str, area_pk: int) -> dict[str, Any]:
+    return {
+        "name": "Fietsenmaker Spaak",
+        "kvk_number": "87654321",
+        "establishment_number": "000087654321",
+        "street": "Ginnekenweg",
+        "house_number": "10",
+        "postal_code": "4818 JB",
+        "city": "Breda",
+        "municipality": municipality_slug,
+        "area": area_pk,
     }
 
 
@@ -222,7 +267,14 @@ def test_matrix(entry: Row, role: str, world: dict[str, Any]) -> None:
     url = reverse(entry.name, kwargs=world["kwargs"][entry.kwargs])
     if entry.query:
         url = f"{url}?{entry.query}"
-    response = getattr(client, entry.method)(url)
+    send = getattr(client, entry.method)
+    body = world["bodies"][entry.body] if entry.body else None
+    if body is None:
+        response = send(url)
+    elif entry.name.startswith("api:"):
+        response = send(url, body, content_type="application/json")
+    else:
+        response = send(url, body)
     expected = entry.codes()[role]
     assert response.status_code == expected, (
         f"{role} {entry.method.upper()} {url}: expected {expected}, got {response.status_code}"

@@ -1,6 +1,17 @@
 import pytest
 
+from collections.abc import Iterator
+
 from weerbaar.conf.environ import REGISTRY, config
+
+
+@pytest.fixture(autouse=True)
+def _keep_registry_clean() -> Iterator[None]:
+    """These tests register made-up variables; remove them so no other test sees them."""
+    before = dict(REGISTRY)
+    yield
+    REGISTRY.clear()
+    REGISTRY.update(before)
 
 
 def test_config_casts_to_the_type_of_the_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -113,7 +113,7 @@ def test_bad_municipality_input_is_a_400_with_messages(admin: Client, municipali
     assert 'aria-invalid="true"' in page
     response = admin.post(url, {"name": "Breda"})
     assert response.status_code == 400
-    assert "Municipality with this Name already exists." in response.content.decode()
+    assert "There is already a municipality called Breda." in response.content.decode()
     assert Municipality.objects.count() == 1
     assert not AuditEntry.objects.exists()
 

@@ -82,6 +82,21 @@ def test_update_municipality_records_only_changed_fields(admin: Actor, municipal
     assert list(entry.changes) == ["network_name"]
 
 
+def test_municipality_name_and_slug_clashes_have_clear_messages(
+    admin: Actor, municipality: Any
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        registry.create_municipality(admin, name="breda")
+    assert error.value.message_dict == {"name": ["There is already a municipality called breda."]}
+    tilburg = registry.create_municipality(admin, name="Tilburg")
+    with pytest.raises(ValidationError) as error:
+        registry.update_municipality(admin, tilburg, slug="breda")
+    assert error.value.message_dict == {
+        "slug": ["The short name breda is already used by Breda. Choose another one."]
+    }
+    assert AuditEntry.objects.filter(action="network.municipality.update").count() == 0
+
+
 def test_area_with_valid_boundary_is_created_and_audited(staff: Actor, municipality: Any) -> None:
     area = registry.create_area(
         staff, municipality, name="Haagse Beemden", kind="district", boundary=SQUARE

@@ -317,3 +317,27 @@ def confirm_totp_setup(user: User, device: TOTPDevice, token: str) -> SecondFact
         TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
         audit.record(user, "accounts.second_factor_enabled", device)
     return SecondFactorResult(outcome, device)
+
+
+# --- login records and housekeeping --------------------------------------------------------
+
+
+def record_login(user: User, method: str) -> None:
+    """Audit a completed login step ("password", "totp"). Called by the login views right
+    after django.contrib.auth.login / django_otp.login; the link and OIDC flows audit inside
+    their own services. Writes one audit entry."""
+    audit.record(user, "accounts.login", user, {"method": method})
+
+
+def purge_expired_magic_links() -> int:
+    """Delete login links whose expiry has passed (used or not); return how many.
+
+    Called daily by the Celery beat task accounts.tasks.purge_expired_magic_links, and safe
+    to call at any time: a link that can still be used is never deleted. The audit trail of
+    a used link lives on in its "accounts.magic_link_used" entry.
+    """
+    with transaction.atomic():
+        deleted, _ = MagicLink.objects.filter(expires_at__lte=timezone.now()).delete()
+        if deleted:
+            audit.record(None, "accounts.magic_links_purged", None, {"deleted": deleted})
+    return deleted

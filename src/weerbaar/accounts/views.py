@@ -94,6 +94,7 @@ class LoginView(View):
             return _render_login(request, password_form=form, status=400)
         user = form.get_user()
         auth.login(request, user, backend=getattr(user, "backend", PASSWORD_BACKEND))
+        services.record_login(user, "password")
         return redirect_after_login(request, user, _next_from(request))
 
 
@@ -282,6 +283,7 @@ class SecondFactorView(_SecondFactorBase):
             form.add_error("code", message)
             return self._render(form, status=status)
         otp_login(request, result.device)
+        services.record_login(user, "totp")
         return HttpResponseRedirect(self.next_url or _landing_url(user))
 
     def _render(self, form: SecondFactorForm, status: int = 200) -> HttpResponse:
@@ -325,6 +327,7 @@ class SecondFactorSetupView(_SecondFactorBase):
             form.add_error("code", message)
             return self._render(form, status=status)
         otp_login(request, result.device)
+        services.record_login(user, "totp")
         messages.success(request, _("Your authenticator app is set up. You are logged in."))
         return HttpResponseRedirect(self.next_url or _landing_url(user))
 

@@ -177,9 +177,25 @@ def _unique_slug(name: str, slug: str, taken: Callable[[str], bool]) -> str:
 # --- municipalities -------------------------------------------------------------------------
 
 
+def _check_municipality(municipality: Municipality) -> None:
+    others = Municipality.objects.exclude(pk=municipality.pk)
+    errors: dict[str, str] = {}
+    if municipality.name and others.filter(name__iexact=municipality.name).exists():
+        errors["name"] = _("There is already a municipality called %(name)s.") % {
+            "name": municipality.name
+        }
+    clash = others.filter(slug=municipality.slug).first() if municipality.slug else None
+    if clash is not None:
+        errors["slug"] = _(
+            "The short name %(slug)s is already used by %(other)s. Choose another one."
+        ) % {"slug": municipality.slug, "other": clash.name}
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_municipality(actor: Actor, **values: Any) -> Municipality:
     """Add a municipality (a tenant). Who: platform administrators only.
-    The slug is made from the name when not given."""
+    The slug is made from the name when not given. Guarantees: name and slug are unique."""
     require(actor, Action.MANAGE_MUNICIPALITY)
     municipality = Municipality()
     _apply(municipality, MUNICIPALITY_FIELDS, values)
@@ -188,6 +204,7 @@ def create_municipality(actor: Actor, **values: Any) -> Municipality:
         municipality.slug,
         lambda slug: Municipality.objects.filter(slug=slug).exists(),
     )
+    _check_municipality(municipality)
     return _save(
         municipality,
         "network.municipality.create",
@@ -203,6 +220,7 @@ def update_municipality(actor: Actor, municipality: Municipality, **values: Any)
     _apply(municipality, MUNICIPALITY_FIELDS, values)
     if not municipality.slug:
         municipality.slug = before["slug"]
+    _check_municipality(municipality)
     return _save(
         municipality,
         "network.municipality.update",
