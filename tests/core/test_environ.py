@@ -1,6 +1,6 @@
-import pytest
-
 from collections.abc import Iterator
+
+import pytest
 
 from weerbaar.conf.environ import REGISTRY, config
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -100,10 +101,15 @@ def _through_service(call: Any) -> Model:
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("Municipalities you may see")),
-    create=extend_schema(summary=_("Add a municipality (platform administrators)")),
-    partial_update=extend_schema(summary=_("Change a municipality (platform administrators)")),
-    update=extend_schema(summary=_("Replace a municipality's details (platform administrators)")),
+    list=extend_schema(summary=gettext_lazy("Municipalities you may see")),
+    retrieve=extend_schema(summary=gettext_lazy("One municipality")),
+    create=extend_schema(summary=gettext_lazy("Add a municipality (platform administrators)")),
+    partial_update=extend_schema(
+        summary=gettext_lazy("Change a municipality (platform administrators)")
+    ),
+    update=extend_schema(
+        summary=gettext_lazy("Replace a municipality's details (platform administrators)")
+    ),
 )
 class MunicipalityViewSet(PolicyScopedViewSet):
     view_action = Action.VIEW_MUNICIPALITY
@@ -120,10 +126,11 @@ class MunicipalityViewSet(PolicyScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("Areas you may see")),
-    create=extend_schema(summary=_("Add an area to a municipality")),
-    partial_update=extend_schema(summary=_("Change an area")),
-    update=extend_schema(summary=_("Replace an area's details")),
+    list=extend_schema(summary=gettext_lazy("Areas you may see")),
+    retrieve=extend_schema(summary=gettext_lazy("One area")),
+    create=extend_schema(summary=gettext_lazy("Add an area to a municipality")),
+    partial_update=extend_schema(summary=gettext_lazy("Change an area")),
+    update=extend_schema(summary=gettext_lazy("Replace an area's details")),
 )
 class AreaViewSet(PolicyScopedViewSet):
     view_action = Action.VIEW_AREA
@@ -144,16 +151,21 @@ class AreaViewSet(PolicyScopedViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("Businesses you may see"),
+        summary=gettext_lazy("Businesses you may see"),
         parameters=[
-            OpenApiParameter("municipality", OpenApiTypes.STR, description=_("Municipality slug")),
-            OpenApiParameter("area", OpenApiTypes.INT, description=_("Area id")),
-            OpenApiParameter("kvk_number", OpenApiTypes.STR, description=_("KvK number")),
+            OpenApiParameter(
+                "municipality", OpenApiTypes.STR, description=gettext_lazy("Municipality slug")
+            ),
+            OpenApiParameter("area", OpenApiTypes.INT, description=gettext_lazy("Area id")),
+            OpenApiParameter(
+                "kvk_number", OpenApiTypes.STR, description=gettext_lazy("KvK number")
+            ),
         ],
     ),
-    create=extend_schema(summary=_("Register a business (establishment)")),
-    partial_update=extend_schema(summary=_("Change a business")),
-    update=extend_schema(summary=_("Replace a business's details")),
+    retrieve=extend_schema(summary=gettext_lazy("One business")),
+    create=extend_schema(summary=gettext_lazy("Register a business (establishment)")),
+    partial_update=extend_schema(summary=gettext_lazy("Change a business")),
+    update=extend_schema(summary=gettext_lazy("Replace a business's details")),
 )
 class BusinessViewSet(PolicyScopedViewSet):
     view_action = Action.VIEW_BUSINESS
