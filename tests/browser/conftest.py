@@ -1,22 +1,28 @@
 """Browser tests: headless Debian Chromium driven by Playwright against pytest-django's
 live server. Every test in this folder carries the `browser` marker (`make test-browser`).
 
-Logging in does not go through the login UI: a django.test.Client logs the user in with
-the second factor passed and its session cookie is copied into the browser context.
+Two ways to log in. `login_as(role)` is quick: a django.test.Client logs the user in with the
+second factor passed and its session cookie is copied into the browser context, so page tests
+do not depend on the login screens. `log_in_through_ui(page, role)` uses the real screens:
+email address, password and an authenticator code for staff; an emailed login link for
+entrepreneurs and ambassadors. tests/browser/test_login.py runs it for every role.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from django.urls import reverse
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM (used by the
 # fixtures below) refuses to run in a thread with a running loop unless told it is fine.
@@ -36,6 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WIDTHS = (1280, 390)  # desktop, phone
+PASSWORD = "correct-horse-battery-staple"  # tests/factories.UserFactory
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -185,6 +192,51 @@ def login_as(context: BrowserContext, live_server: Any, world: World) -> Callabl
         )
 
     return login
+
+
+def totp_code(device: Any) -> str:
+    """The code an authenticator app shows now for `device` (a django_otp TOTPDevice)."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+
+
+@pytest.fixture
+def log_in_through_ui(world: World, mailoutbox: list[Any]) -> Callable[[Page, str], None]:
+    """Log in on the real login page as the world's user for `role` and wait for the landing
+    page. Staff confirm with a code from an authenticator app (a confirmed TOTP device is
+    created for them); entrepreneurs and ambassadors follow the login link from their email."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from weerbaar.accounts.policy import actor_for
+
+    def log_in(page: Page, role: str) -> None:
+        user = world.users[role]
+        assert user is not None, "anonymous visitors do not log in"
+        page.goto(reverse("accounts:login"))
+        if actor_for(user).is_staff_member:
+            device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+            form = page.locator("#inloggen-met-wachtwoord form")
+            form.locator("input[name=username]").fill(user.email)
+            form.locator("input[type=password]").fill(PASSWORD)
+            form.locator("button[type=submit]").click()
+            code = page.locator("input[autocomplete=one-time-code]")
+            code.fill(totp_code(device))
+            code.press("Enter")
+            expect(page).to_have_url(re.compile(re.escape(reverse("core:back_office")) + "$"))
+        else:
+            form = page.locator("#inloggen-met-link form")
+            form.locator("input[name=email]").fill(user.email)
+            form.locator("button[type=submit]").click()
+            expect(page.locator("main [role=status]")).to_be_visible()  # "check your email"
+            assert mailoutbox, "no login link was emailed"
+            link = re.search(r"https?://\S+", mailoutbox[-1].body)
+            assert link, mailoutbox[-1].body
+            page.goto(urlsplit(link.group()).path)
+            page.locator("main form button[type=submit]").click()
+            expect(page).to_have_url(re.compile(re.escape(reverse("portal:dashboard")) + "$"))
+
+    return log_in
 
 
 # --- axe and screenshots --------------------------------------------------------------------

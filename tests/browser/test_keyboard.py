@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import World
+from tests.browser.conftest import PASSWORD, World, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,6 +71,44 @@ def test_language_switch_works_with_the_keyboard(world: World, page: Page) -> No
 
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator("main h2").first).to_have_text("Gebieden in het netwerk")
+
+
+def focus_is_visible(page: Page) -> bool:
+    """The focused element shows a focus ring (an outline or a box shadow)."""
+    return page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)"
+        " || s.boxShadow !== 'none'; }"
+    )
+
+
+def test_login_form_can_be_filled_and_submitted_with_the_keyboard(world: World, page: Page) -> None:
+    """Staff log in with email address, password and authenticator code, keyboard only."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = world.users["staff"]
+    device = TOTPDevice.objects.create(user=staff, name="Authenticator", confirmed=True)
+    page.goto(reverse("accounts:login"))
+
+    tab_to(page, "#inloggen-met-wachtwoord input[name=username]")
+    assert focus_is_visible(page), focused_description(page)
+    page.keyboard.type(staff.email)
+    page.keyboard.press("Tab")
+    expect(page.locator("#inloggen-met-wachtwoord input[type=password]")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    submit = page.locator("#inloggen-met-wachtwoord button[type=submit]")
+    expect(submit).to_be_focused()
+    assert focus_is_visible(page), focused_description(page)
+    page.keyboard.press("Enter")
+
+    expect(page.locator("h1")).to_have_text("Vul uw code in")
+    tab_to(page, "input[autocomplete=one-time-code]")
+    page.keyboard.type(totp_code(device))
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(re.escape(reverse("core:back_office")) + "$"))
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 
 def test_a_form_can_be_filled_and_submitted_with_the_keyboard(

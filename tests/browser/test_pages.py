@@ -80,8 +80,16 @@ PAGES: list[Visit] = [
     Visit("police", "staff:business_list"),
     Visit("police", "staff:area_detail", "area"),
     # Platform administrators
+    Visit("admin", "core:back_office"),
     Visit("admin", "core:audit_log"),
+    Visit("admin", "staff:municipality_list"),
+    Visit("admin", "staff:municipality_detail", "municipality_pk"),
 ]
+
+
+# English text that has shown up on Dutch pages: Django 6.1's label for an empty choice in a
+# select has no Dutch translation in Django's own catalogue.
+ENGLISH_LEFTOVERS = ["Select an option"]
 
 
 def url_for(visit: Visit, world: World) -> str:
@@ -115,6 +123,9 @@ def test_page_is_accessible_and_fits_a_phone(
     assert page.locator("h1").count() == 1, f"{url} needs exactly one h1"
     assert page.title().strip(), f"{url} has no <title>"
     assert page.locator("html").get_attribute("lang") == "nl"
+    body = page.locator("body").inner_text() + " ".join(page.locator("option").all_inner_texts())
+    for english in ENGLISH_LEFTOVERS:
+        assert english not in body, f"{url} shows English text on a Dutch page: {english!r}"
     screenshot(page, visit.role, visit.screenshot_name, check=assert_accessible)
 
 

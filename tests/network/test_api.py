@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.factories import (
@@ -312,3 +314,16 @@ def test_schema_documents_the_write_operations(client: Client) -> None:
     ):
         assert set(paths[collection]) == {"get", "post"}
         assert set(paths[item]) == {"get", "put", "patch"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/gemeenten/", "/api/v1/gebieden/"])
+def test_list_query_count_does_not_grow_with_rows(
+    admin: Client, world: dict[str, Any], path: str, django_assert_num_queries: Any
+) -> None:
+    with CaptureQueriesContext(connection) as few:
+        assert admin.get(path).status_code == 200
+    for _ in range(20):
+        AreaFactory(municipality=MunicipalityFactory())
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = admin.get(path)
+    assert response.json()["count"] > 20
