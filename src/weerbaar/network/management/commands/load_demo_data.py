@@ -66,7 +66,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             _("Log in at %(url)s with one of these accounts. Password for all: %(password)s")
-            % {"url": reverse("accounts:login"), "password": result.password}
+            % {"url": settings.SITE_URL + reverse("accounts:login"), "password": result.password}
         )
         rows = [(_("Role"), _("Email address"), _("How to log in"))]
         for login in result.logins:
