@@ -123,10 +123,10 @@ def test_page_is_accessible_and_fits_a_phone(
     assert page.locator("h1").count() == 1, f"{url} needs exactly one h1"
     assert page.title().strip(), f"{url} has no <title>"
     assert page.locator("html").get_attribute("lang") == "nl"
+    screenshot(page, visit.role, visit.screenshot_name, check=assert_accessible)
     body = page.locator("body").inner_text() + " ".join(page.locator("option").all_inner_texts())
     for english in ENGLISH_LEFTOVERS:
         assert english not in body, f"{url} shows English text on a Dutch page: {english!r}"
-    screenshot(page, visit.role, visit.screenshot_name, check=assert_accessible)
 
 
 def test_design_system_css_is_served_from_node_modules(world: World, page: Page) -> None:
