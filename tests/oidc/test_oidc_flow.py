@@ -501,3 +501,34 @@ def test_backend_works_through_django_authenticate(sso: FakeProvider, rf: Any) -
     assert user.backend == "weerbaar.contrib.oidc.backends.ProviderOIDCBackend"
     sso.id_token_overrides = {"nonce": "other"}
     assert authenticate(request, oidc_provider="sso", nonce="a-nonce") is None
+
+
+def test_id_token_from_another_issuer_is_refused(
+    client: Client, sso: FakeProvider, settings: Any
+) -> None:
+    settings.OIDC_PROVIDERS = {
+        **settings.OIDC_PROVIDERS,
+        "sso": {**settings.OIDC_PROVIDERS["sso"], "issuer": "https://expected-issuer.example"},
+    }
+
+    response = sso.login(client)
+
+    assert response.status_code == 401
+    assert_not_logged_in(client)
+    assert_nothing_written()
+
+
+def test_id_token_from_the_configured_issuer_logs_in(
+    client: Client, sso: FakeProvider, settings: Any
+) -> None:
+    from tests.oidc.conftest import ISSUER
+
+    settings.OIDC_PROVIDERS = {
+        **settings.OIDC_PROVIDERS,
+        "sso": {**settings.OIDC_PROVIDERS["sso"], "issuer": ISSUER},
+    }
+
+    response = sso.login(client)
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session

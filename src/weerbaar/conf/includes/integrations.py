@@ -32,6 +32,9 @@ OIDC_PROVIDERS = {
             f"OIDC_{env}_USERINFO_ENDPOINT", "", help=f"{label}: userinfo endpoint."
         ),
         "jwks_endpoint": config(f"OIDC_{env}_JWKS_ENDPOINT", "", help=f"{label}: JWKS URL."),
+        "issuer": config(
+            f"OIDC_{env}_ISSUER", "", help=f"{label}: expected issuer (iss) of ID tokens."
+        ),
         "sign_algo": config(f"OIDC_{env}_SIGN_ALGO", "RS256", help=f"{label}: token algorithm."),
         "scopes": config(f"OIDC_{env}_SCOPES", scopes, help=f"{label}: requested scopes."),
         "kvk_claim": config(

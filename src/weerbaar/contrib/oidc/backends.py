@@ -201,7 +201,8 @@ class ProviderOIDCBackend(OIDCAuthenticationBackend):
             raise OidcTokenInvalid(f"{step}: {type(error).__name__}: {error}") from None
 
     def _verify_jws(self, payload: Any, key: Any) -> dict[str, Any]:
-        """Verify signature and algorithm (as the library does) and also the audience."""
+        """Verify signature and algorithm (as the library does), the audience, and the
+        issuer when the provider's is configured."""
         header = jwt.get_unverified_header(payload)
         algorithm = header.get("alg")
         if algorithm != self.OIDC_RP_SIGN_ALGO:
@@ -212,6 +213,7 @@ class ProviderOIDCBackend(OIDCAuthenticationBackend):
                 key,
                 algorithms=[algorithm],
                 audience=self.OIDC_RP_CLIENT_ID,
+                issuer=self.provider.issuer if self.provider and self.provider.issuer else None,
                 leeway=CLOCK_SKEW_SECONDS,
             )
         except jwt.PyJWTError as error:

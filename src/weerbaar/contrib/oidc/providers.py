@@ -31,6 +31,8 @@ class Provider:
     establishment_claim: str
     timeout: float
     use_pkce: bool = True
+    # Expected `iss` of ID tokens; empty skips the check (not every broker documents it).
+    issuer: str = ""
 
     @property
     def is_business_login(self) -> bool:
@@ -54,6 +56,7 @@ class Provider:
             establishment_claim=str(values.get("establishment_claim") or "vestigingsnummer"),
             timeout=float(values.get("timeout") or 5.0),
             use_pkce=bool(values.get("use_pkce", True)),
+            issuer=str(values.get("issuer") or ""),
         )
 
     @property
