@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # A throwaway database per run: pytest-django creates test_<name> and drops it afterwards.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/weerbaar_$(shell date +%s)_$$$$
 
-.PHONY: demo install test lint typecheck checks messages messages-check test-sqlite test-postgres test-browser bench clean
+.PHONY: demo install test lint typecheck checks messages messages-check test-sqlite test-postgres test-browser clean
 
 $(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,11 @@ checks: install
 test-sqlite: install
 	$(VENV)/bin/pytest -m "not browser" -n 2 -q
 
+# The PostgreSQL run also sends a Celery task through the local Redis to a real worker.
+CELERY_TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -m "not browser" -n 2 -q
+	DATABASE_URL=$(PG_TEST_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(VENV)/bin/pytest -m "not browser" -n 2 -q
 
 test-browser: install
 	$(VENV)/bin/pytest -m browser -q
@@ -63,9 +66,6 @@ messages-check: install
 	$(PY) -m weerbaar.core.catalogue src/weerbaar/locale/nl/LC_MESSAGES/django.po
 
 test: lint typecheck checks messages-check test-sqlite test-postgres test-browser
-
-bench: install
-	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules static_collected .pytest_cache .mypy_cache
