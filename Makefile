@@ -41,13 +41,14 @@ checks: install
 	DJANGO_SETTINGS_MODULE=weerbaar.conf.production SECRET_KEY=check-deploy-$$(date +%s)-abcdefghijklmnopqrstuvwxyz0123456789 ALLOWED_HOSTS=weerbaar.example.nl $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install
-	$(VENV)/bin/pytest -m "not browser" -n 2 -q
+	$(VENV)/bin/pytest -m "not browser and not celery_worker" -n 2 -q
 
 # The PostgreSQL run also sends a Celery task through the local Redis to a real worker.
 CELERY_TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(VENV)/bin/pytest -m "not browser" -n 2 -q
+	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -m "not browser and not celery_worker" -n 2 -q
+	DATABASE_URL=$(PG_TEST_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(VENV)/bin/pytest -m celery_worker -q
 
 test-browser: install
 	$(VENV)/bin/pytest -m browser -q
