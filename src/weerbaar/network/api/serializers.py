@@ -17,6 +17,7 @@ from rest_framework.validators import UniqueValidator
 
 from weerbaar.accounts.policy import Action, actor_for, scope_queryset
 from weerbaar.network.models import Area, Business, Municipality
+from weerbaar.network.services.registry import BUSINESS_FIELDS
 from weerbaar.network.validators import normalise_postal_code
 
 
@@ -124,28 +125,8 @@ class BusinessSerializer(ServiceInputSerializer[Business]):
 
     class Meta:
         model = Business
-        fields = [
-            "id",
-            "name",
-            "kvk_number",
-            "establishment_number",
-            "sbi_code",
-            "sbi_description",
-            "street",
-            "house_number",
-            "house_number_addition",
-            "postal_code",
-            "city",
-            "municipality",
-            "area",
-            "employee_count",
-            "email",
-            "phone",
-            "website",
-            "joined_network_on",
-            "source",
-            "is_active",
-        ]
+        # The writable fields are exactly those the registry service accepts.
+        fields = ["id", *BUSINESS_FIELDS, "source", "is_active"]
         read_only_fields = ["id", "source", "is_active"]
         validators: list[Any] = []
 
