@@ -140,3 +140,27 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     def areas(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             self.areas.set(extracted)
+
+
+# --- delivery outbox (core) ---
+from weerbaar.core.models import Delivery, DeliveryStatus, OutboundMessage  # noqa: E402
+
+
+class OutboundMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboundMessage
+
+    kind = "report_feedback"
+    subject = factory.Sequence(lambda n: f"Terugkoppeling op uw melding {n}")
+    body_text = "Uw melding is in behandeling genomen."
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    message = factory.SubFactory(OutboundMessageFactory)
+    channel = "email"
+    address = factory.Sequence(lambda n: f"ondernemer{n}@example.nl")
+    status = DeliveryStatus.QUEUED
+    next_attempt_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))

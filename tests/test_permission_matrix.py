@@ -15,12 +15,16 @@ writes, `method` and `body` (a key into the world's request bodies).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from tests.factories import (
     AmbassadorFactory,
@@ -34,8 +38,12 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import login_verified
+from tests.reports.factories import ReportFactory, category
 from weerbaar.accounts.models import OrganisationKind, Role
+from weerbaar.accounts.policy import actor_for
 from weerbaar.network.models import BusinessImport
+from weerbaar.reports.models import ReportAttachment, ReportChannel
+from weerbaar.reports.services import ReportIntake, submit_report
 
 ROLES = ("anonymous", "entrepreneur", "ambassador", "partner", "police", "staff", "admin")
 
@@ -159,6 +167,53 @@ TABLE: list[Row] = [
     row("api:business-detail",     403, 403, 403, 403, 403, 200, 200, kwargs="business_a1", method="patch", body="rename"),
     row("api:business-detail",     403, 403, 403, 403, 403, 404, 200, kwargs="business_b", method="patch", body="rename"),
     row("api:business-detail",     403, 403, 403, 403, 403, 200, 200, kwargs="business_a1", method="put", body="new_business_a"),
+    # Reports back office: police and municipal staff within scope; confidential reports only
+    # for designated people (nobody in this world), so even the administrator gets 404.
+    row("reports_staff:queue",              302, 403, 403, 403, 200, 200, 200),
+    row("reports_staff:new",                302, 403, 403, 403, 200, 200, 200),
+    row("reports_staff:detail",             302, 403, 403, 403, 200, 200, 200, kwargs="report_a1"),
+    row("reports_staff:detail",             302, 403, 403, 403, 404, 200, 200, kwargs="report_a2"),
+    row("reports_staff:detail",             302, 403, 403, 403, 404, 404, 200, kwargs="report_b"),
+    row("reports_staff:detail",             302, 403, 403, 403, 404, 404, 404, kwargs="report_confidential"),
+    row("reports_staff:transition",         302, 403, 403, 403, 302, 302, 302, kwargs="report_a1", method="post", body="to_triage"),
+    row("reports_staff:transition",         302, 403, 403, 403, 404, 404, 302, kwargs="report_b", method="post", body="to_triage"),
+    row("reports_staff:transition",         302, 403, 403, 403, 404, 404, 404, kwargs="report_confidential", method="post", body="to_triage"),
+    row("reports_staff:message",            302, 403, 403, 403, 302, 302, 302, kwargs="report_a1", method="post", body="message"),
+    row("reports_staff:message",            302, 403, 403, 403, 404, 404, 302, kwargs="report_b", method="post", body="message"),
+    row("reports_staff:note",               302, 403, 403, 403, 302, 302, 302, kwargs="report_a1", method="post", body="note"),
+    row("reports_staff:note",               302, 403, 403, 403, 404, 404, 404, kwargs="report_confidential", method="post", body="note"),
+    row("reports_staff:assign",             302, 403, 403, 403, 302, 302, 302, kwargs="report_a1", method="post", body="unassign"),
+    row("reports_staff:assign",             302, 403, 403, 403, 404, 404, 302, kwargs="report_b", method="post", body="unassign"),
+    row("reports_staff:forward",            302, 403, 403, 403, 400, 400, 400, kwargs="report_a1", method="post"),
+    row("reports_staff:forward",            302, 403, 403, 403, 404, 404, 400, kwargs="report_b", method="post"),
+    row("reports_staff:attachment",         302, 403, 403, 403, 200, 200, 200, kwargs="attachment_a1"),
+    row("reports_staff:attachment",         302, 403, 403, 403, 404, 404, 200, kwargs="attachment_b"),
+    # Reporter's portal pages: only the reporter's own reports.
+    row("reports_portal:list",              302, 200, 200, 403, 403, 403, 403),
+    row("reports_portal:new",               302, 200, 200, 403, 403, 403, 403),
+    row("reports_portal:detail",            302, 200, 404, 403, 403, 403, 403, kwargs="report_own"),
+    row("reports_portal:detail",            302, 404, 404, 403, 403, 403, 403, kwargs="report_a1"),
+    # Reports API: submitting and following are public; the rest as the back office.
+    row("reports_api:report-list",          403, 403, 403, 403, 200, 200, 200),
+    row("reports_api:report-list",          201, 201, 201, 201, 201, 201, 201, method="post", body="new_report"),
+    row("reports_api:follow",               200, 200, 200, 200, 200, 200, 200, method="post", body="receipt"),
+    row("reports_api:follow-message",       200, 200, 200, 200, 200, 200, 200, method="post", body="receipt_message"),
+    row("reports_api:follow-verdict",       400, 400, 400, 400, 400, 400, 400, method="post", body="receipt_verdict"),
+    row("reports_api:follow-reopen",        400, 400, 400, 400, 400, 400, 400, method="post", body="receipt_reopen"),
+    row("reports_api:report-detail",        403, 403, 403, 403, 200, 200, 200, kwargs="report_a1"),
+    row("reports_api:report-detail",        403, 403, 403, 403, 404, 200, 200, kwargs="report_a2"),
+    row("reports_api:report-detail",        403, 403, 403, 403, 404, 404, 200, kwargs="report_b"),
+    row("reports_api:report-detail",        403, 403, 403, 403, 404, 404, 404, kwargs="report_confidential"),
+    row("reports_api:report-status",        403, 403, 403, 403, 200, 200, 200, kwargs="report_a1", method="post", body="api_to_triage"),
+    row("reports_api:report-status",        403, 403, 403, 403, 404, 404, 200, kwargs="report_b", method="post", body="api_to_triage"),
+    row("reports_api:report-message",       403, 403, 403, 403, 200, 200, 200, kwargs="report_a1", method="post", body="api_message"),
+    row("reports_api:report-message",       403, 403, 403, 403, 404, 404, 404, kwargs="report_confidential", method="post", body="api_message"),
+    row("reports_api:report-note",          403, 403, 403, 403, 200, 200, 200, kwargs="report_a1", method="post", body="note"),
+    row("reports_api:report-note",          403, 403, 403, 403, 404, 404, 200, kwargs="report_b", method="post", body="note"),
+    row("reports_api:report-assign",        403, 403, 403, 403, 200, 200, 200, kwargs="report_a1", method="post", body="api_unassign"),
+    row("reports_api:report-assign",        403, 403, 403, 403, 404, 404, 404, kwargs="report_confidential", method="post", body="api_unassign"),
+    row("reports_api:report-forward",       403, 403, 403, 403, 400, 400, 400, kwargs="report_a1", method="post", body="note"),
+    row("reports_api:report-forward",       403, 403, 403, 403, 404, 404, 400, kwargs="report_b", method="post", body="note"),
 ]
 # fmt: on
 
@@ -200,9 +255,11 @@ def world(db: None) -> dict[str, Any]:
     org_b = OrganisationFactory(name="Gemeente Delft", kind=OrganisationKind.MUNICIPALITY)
     org_b.municipality = delft
     org_b.save()
+    reports = _reports_world(breda, delft, area_a1, area_a2, area_b, entrepreneur)
     return {
         "users": users,
         "kwargs": {
+            **reports["kwargs"],
             "": {},
             "municipality_a": {"slug": breda.slug},
             "municipality_b": {"slug": delft.slug},
@@ -226,6 +283,7 @@ def world(db: None) -> dict[str, Any]:
             "import_b": {"pk": import_b.pk},
         },
         "bodies": {
+            **reports["bodies"],
             "unlink_a1": {"business": business_a1.pk},
             "rename": {"name": "Nieuwe naam"},
             "new_municipality": {"name": "Tilburg"},
@@ -235,6 +293,79 @@ def world(db: None) -> dict[str, Any]:
             "new_business_b": _new_business(delft.slug, area_b.pk),
         },
         "other_user": UserFactory(),
+    }
+
+
+def _reports_world(
+    breda: Any, delft: Any, area_a1: Any, area_a2: Any, area_b: Any, entrepreneur: Any
+) -> dict[str, Any]:
+    """Reports in and out of every caller's scope, a confidential one, an attachment each."""
+
+    def report(municipality: Any, area: Any, code: str = "shoplifting", **extra: Any) -> Any:
+        return ReportFactory(municipality=municipality, area=area, category=category(code), **extra)
+
+    report_a1 = report(breda, area_a1)
+    report_b = report(delft, area_b)
+    attachments = {
+        name: ReportAttachment.objects.create(
+            report=owner,
+            file=ContentFile(b"%PDF-1.4 test", name="bewijs.pdf"),
+            file_name="bewijs.pdf",
+            content_type="application/pdf",
+            size=13,
+            sha256="0" * 64,
+        )
+        for name, owner in (("attachment_a1", report_a1), ("attachment_b", report_b))
+    }
+    anonymous = submit_report(
+        actor_for(AnonymousUser()),
+        ReportIntake(
+            municipality=breda,
+            category=category("graffiti"),
+            description="Nieuwe graffiti op de gevel van de bibliotheek.",
+            occurred_at=timezone.now() - datetime.timedelta(hours=1),
+            channel=ReportChannel.API,
+            location_text="Molenstraat 2",
+            is_anonymous=True,
+        ),
+    )
+    code = anonymous.receipt_code
+    references = {
+        "report_a1": report_a1,
+        "report_a2": report(breda, area_a2),
+        "report_b": report_b,
+        "report_confidential": report(breda, area_a1, "cannabis_farm"),
+        "report_own": report(breda, area_a1, reporter=entrepreneur, reporter_email=""),
+    }
+    return {
+        "kwargs": {
+            **{name: {"reference": r.reference} for name, r in references.items()},
+            **{
+                name: {"reference": a.report.reference, "pk": a.pk}
+                for name, a in attachments.items()
+            },
+        },
+        "bodies": {
+            "to_triage": {"target": "triage", "status": "triage", "version": 1},
+            "message": {"text": "Dank voor uw melding.", "version": 1},
+            "note": {"text": "Bekend adres."},
+            "unassign": {"assignee": "", "version": 1},
+            "api_to_triage": {"status": "triage", "version": 1},
+            "api_message": {"text": "Dank voor uw melding.", "version": 1},
+            "api_unassign": {"assignee": None, "version": 1},
+            "new_report": {
+                "municipality": breda.slug,
+                "category": "graffiti",
+                "description": "Tags op de rolluiken van de winkels.",
+                "occurred_at": (timezone.now() - datetime.timedelta(hours=2)).isoformat(),
+                "location_text": "Grote Markt 5",
+                "anonymous": True,
+            },
+            "receipt": {"receipt_code": code},
+            "receipt_message": {"receipt_code": code, "text": "Het is weer gebeurd."},
+            "receipt_verdict": {"receipt_code": code, "satisfied": True},
+            "receipt_reopen": {"receipt_code": code, "reason": "Opnieuw."},
+        },
     }
 
 
@@ -271,7 +402,7 @@ def test_matrix(entry: Row, role: str, world: dict[str, Any]) -> None:
     body = world["bodies"][entry.body] if entry.body else None
     if body is None:
         response = send(url)
-    elif entry.name.startswith("api:"):
+    elif entry.name.split(":")[0] in ("api", "reports_api"):
         response = send(url, body, content_type="application/json")
     else:
         response = send(url, body)
@@ -283,7 +414,15 @@ def test_matrix(entry: Row, role: str, world: dict[str, Any]) -> None:
         assert reverse("accounts:login") in response["Location"]
 
 
-CHECKED_NAMESPACES = ("staff", "staff_import", "api", "portal")
+CHECKED_NAMESPACES = (
+    "staff",
+    "staff_import",
+    "api",
+    "portal",
+    "reports_staff",
+    "reports_portal",
+    "reports_api",
+)
 
 
 def _url_names_in(namespace: str) -> set[str]:

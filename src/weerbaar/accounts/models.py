@@ -182,6 +182,11 @@ class Membership(TimeStampedModel):
     areas = models.ManyToManyField(
         "network.Area", verbose_name=_("areas"), blank=True, related_name="memberships"
     )
+    # Undermining and other confidential reports are seen only by designated police and
+    # OOV staff (art. 10 AVG: criminal-law data), never by role alone.
+    handles_confidential_reports = models.BooleanField(
+        _("designated for confidential reports"), default=False
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

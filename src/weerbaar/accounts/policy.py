@@ -48,6 +48,10 @@ class Action(StrEnum):
     MANAGE_ORGANISATION = "accounts.manage_organisation"
     USE_PORTAL = "network.use_portal"
     VIEW_AMBASSADOR_AREA = "network.view_ambassador_area"
+    VIEW_REPORT = "reports.view_report"
+    HANDLE_REPORT = "reports.handle_report"
+    SUBMIT_REPORT_ON_BEHALF = "reports.submit_report_on_behalf"
+    MANAGE_REPORT_CONFIGURATION = "reports.manage_configuration"
 
 
 R = Role
@@ -70,6 +74,10 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ORGANISATION: frozenset({R.PLATFORM_ADMIN}),
     Action.USE_PORTAL: frozenset({R.ENTREPRENEUR, R.AMBASSADOR}),
     Action.VIEW_AMBASSADOR_AREA: frozenset({R.AMBASSADOR}),
+    Action.VIEW_REPORT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.HANDLE_REPORT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.SUBMIT_REPORT_ON_BEHALF: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.MANAGE_REPORT_CONFIGURATION: frozenset({R.PLATFORM_ADMIN}),
 }
 
 
@@ -105,6 +113,8 @@ class Actor:
     user: User | AnonymousUser
     scopes: dict[Role, Scope] = field(default_factory=dict)
     business_ids: frozenset[int] = frozenset()
+    # Where the actor is designated to see confidential reports (see CONFIDENTIAL_FLAGS).
+    confidential_scope: Scope = field(default_factory=Scope)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -145,6 +155,7 @@ def _build_actor(user: User | AnonymousUser) -> Actor:
     from weerbaar.network.models import Ambassador, Area, BusinessPerson
 
     scopes: dict[Role, Scope] = {}
+    confidential_scope = Scope()
     memberships = user.memberships.filter(is_active=True).prefetch_related(
         "municipalities", "areas"
     )
@@ -158,6 +169,8 @@ def _build_actor(user: User | AnonymousUser) -> Actor:
             area_municipality_ids=frozenset(a.municipality_id for a in membership.areas.all()),
         )
         scopes[role] = scopes[role].merged(scope) if role in scopes else scope
+        if membership.handles_confidential_reports and role in CONFIDENTIAL_ROLES:
+            confidential_scope = confidential_scope.merged(scope)
 
     business_ids = frozenset(
         BusinessPerson.objects.filter(person=user, business__is_active=True).values_list(
@@ -178,7 +191,12 @@ def _build_actor(user: User | AnonymousUser) -> Actor:
                 )
             ),
         )
-    return Actor(user=user, scopes=scopes, business_ids=business_ids)
+    return Actor(
+        user=user,
+        scopes=scopes,
+        business_ids=business_ids,
+        confidential_scope=confidential_scope,
+    )
 
 
 # --- where an object sits: (municipality id, area id) pairs -------------------------------
@@ -193,11 +211,33 @@ SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
     "network.areacontact": ("area__municipality_id", "area_id"),
     "network.businessimport": ("municipality_id", None),
     "accounts.organisation": ("municipality_id", None),
+    "reports.report": ("municipality_id", "area_id"),
     "accounts.user": (
         "business_links__business__municipality_id",
         "business_links__business__area_id",
     ),
 }
+
+
+# Models with confidential rows: a confidential row is in scope only where the actor is
+# designated for confidential matters too (the membership flag), whatever the role.
+CONFIDENTIAL_FLAGS: dict[str, str] = {"reports.report": "is_confidential"}
+CONFIDENTIAL_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.MUNICIPAL_STAFF, Role.POLICE})
+
+
+def _full_scope_q(actor: Actor, model: type[models.Model], scope: Scope) -> Q:
+    q = _scope_q(model, scope)
+    flag = CONFIDENTIAL_FLAGS.get(model._meta.label_lower)
+    if flag is None:
+        return q
+    confidential = actor.confidential_scope
+    if confidential.everything:
+        # Not left to the OR below: `Q(...) | Q()` drops the empty Q instead of matching all.
+        return q
+    if not (confidential.municipality_ids or confidential.area_ids):
+        return q & Q(**{flag: False})
+    # Covered by the designation scope, and by a scope of a role allowed the action.
+    return q & (Q(**{flag: False}) | _scope_q(model, confidential))
 
 
 def _scope_q(model: type[models.Model], scope: Scope) -> Q:
@@ -233,9 +273,20 @@ def can(actor: Actor, action: Action, obj: models.Model | None = None) -> bool:
 
 def _in_scope(actor: Actor, scopes: Iterable[Scope], obj: models.Model) -> bool:
     scopes = list(scopes)
+    label = obj._meta.label_lower
+    flag = CONFIDENTIAL_FLAGS.get(label)
+    if flag is not None and getattr(obj, flag):
+        merged = Scope()
+        for scope in scopes:
+            merged = merged.merged(scope)
+        municipality_path, area_path = SCOPE_PATHS[label]
+        location = (
+            getattr(obj, municipality_path) if municipality_path else None,
+            getattr(obj, area_path) if area_path else None,
+        )
+        return merged.covers(*location) and actor.confidential_scope.covers(*location)
     if any(scope.everything for scope in scopes):
         return True
-    label = obj._meta.label_lower
     if label == "network.business" and obj.pk in actor.business_ids:
         return True
     if label not in SCOPE_PATHS:
@@ -256,9 +307,9 @@ def scope_queryset[M: models.Model](
     merged = Scope()
     for scope in scopes:
         merged = merged.merged(scope)
-    if merged.everything:
+    if merged.everything and queryset.model._meta.label_lower not in CONFIDENTIAL_FLAGS:
         return queryset
-    q = _scope_q(queryset.model, merged)
+    q = _full_scope_q(actor, queryset.model, merged)
     if queryset.model._meta.label_lower == "accounts.user":
         return queryset.filter(q).distinct()
     return queryset.filter(q)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "weerbaar.core",
     "weerbaar.accounts",
     "weerbaar.network",
+    "weerbaar.reports",
+    "weerbaar.insights",
     "weerbaar.contrib.kvk",
     "weerbaar.contrib.oidc",
 ]
@@ -142,9 +144,11 @@ from weerbaar.conf.includes.frontend import (
     MEDIA_ROOT,
     MEDIA_URL,
     NODE_MODULES,
+    PRIVATE_MEDIA_ROOT,
     STATIC_ROOT,
     STATIC_URL,
     STATICFILES_DIRS,
+    STORAGES,
     THEME_CLASS,
     THEME_STYLESHEET,
 )
@@ -164,6 +168,10 @@ from weerbaar.conf.includes.integrations import (
     KVK_API_TIMEOUT,
     KVK_CLIENT,
     OIDC_PROVIDERS,
+)
+from weerbaar.conf.includes.reports import (
+    RECEIPT_CODE_PEPPER,
+    REPORT_INTAKE_RATE,
 )
 from weerbaar.conf.includes.rest import (
     REST_FRAMEWORK,

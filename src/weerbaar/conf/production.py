@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from weerbaar.conf.base import *
 from weerbaar.conf.base import CELERY_BROKER_URL, SECRET_KEY
+from weerbaar.conf.base import STORAGES as BASE_STORAGES
 from weerbaar.conf.environ import config
 from weerbaar.conf.includes.email import SMTP_BACKEND, mailers
 
@@ -37,4 +38,5 @@ CACHES = {
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": BASE_STORAGES["private"],
 }

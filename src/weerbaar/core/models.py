@@ -41,3 +41,112 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class OutboundMessage(models.Model):
+    """One message to send (report feedback, an alert, a newsletter), rendered once.
+
+    What it is sent to, and how far sending got, lives in its `Delivery` rows; see
+    `weerbaar.core.outbox` for the guarantees."""
+
+    kind = models.CharField(
+        _("kind"), max_length=60, db_index=True, help_text=_("For example report_feedback.")
+    )
+    # Not "subject": that msgid is the OIDC subject ("kenmerk") in accounts.
+    subject = models.CharField(_("subject line"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML text"), blank=True)
+    headers = models.JSONField(
+        _("extra headers"),
+        default=dict,
+        blank=True,
+        help_text=_("Extra email headers, for example List-Unsubscribe."),
+    )
+    # What the message is about, as label + primary key: the outbox stays free of domain
+    # models, and the reference outlives the object it names.
+    source_type = models.CharField(_("source type"), max_length=100, blank=True)
+    source_id = models.CharField(_("source id"), max_length=64, blank=True)
+    municipality = models.ForeignKey(
+        "network.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Delivery(models.Model):
+    """One message to one recipient through one channel, and how far sending it got.
+
+    A FAILED row with a `next_attempt_at` is retried at that time; without one it failed for
+    good (permanent error or out of attempts)."""
+
+    message = models.ForeignKey(
+        OutboundMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    channel = models.CharField(_("channel"), max_length=30)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.CharField(
+        _("address"), max_length=254, help_text=_("Email address, phone number or user id.")
+    )
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"),
+        null=True,
+        blank=True,
+        help_text=_("When the next attempt is due; empty when none will follow."),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "channel", "address"], name="core_delivery_once_per_address"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.address} ({self.status})"
+
+    @property
+    def will_retry(self) -> bool:
+        return self.status == DeliveryStatus.FAILED and self.next_attempt_at is not None

@@ -33,7 +33,7 @@ class BackOfficeHomeView(PolicyRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["actor"] = self.actor
         context["Action"] = Action
-        # The network registry pages this actor may open (network/staff/_back_office_links).
+        # The registry and report pages this actor may open (network/staff/_back_office_links).
         context["network_links"] = {
             "municipalities": can(self.actor, Action.VIEW_MUNICIPALITY),
             "areas": can(self.actor, Action.VIEW_AREA),
@@ -41,6 +41,7 @@ class BackOfficeHomeView(PolicyRequiredMixin, TemplateView):
             "people": can(self.actor, Action.VIEW_PERSON),
             "organisations": can(self.actor, Action.VIEW_ORGANISATION),
             "import": can(self.actor, Action.IMPORT_BUSINESSES),
+            "reports": can(self.actor, Action.VIEW_REPORT),
         }
         return context
 

@@ -144,7 +144,10 @@ class _Loader:
                 user=user,
                 organisation=self.organisations[login.organisation],
                 role=login.role,
-                defaults={"function": login.function},
+                defaults={
+                    "function": login.function,
+                    "handles_confidential_reports": login.handles_confidential_reports,
+                },
             )
             if created:
                 self.created["memberships"] += 1

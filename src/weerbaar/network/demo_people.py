@@ -73,6 +73,8 @@ class DemoLogin:
     function: StaffFunction = StaffFunction.OTHER
     municipalities: tuple[str, ...] = ()  # slugs
     areas: tuple[tuple[str, str], ...] = ()  # (municipality slug, area name)
+    # Designated for confidential (undermining) reports: police and OOV only.
+    handles_confidential_reports: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -98,6 +100,7 @@ STAFF_LOGINS: tuple[DemoLogin, ...] = (
         oov("Breda"),
         StaffFunction.PUBLIC_ORDER_SAFETY,
         ("breda",),
+        handles_confidential_reports=True,
     ),
     DemoLogin(
         "Ondernemersmanager Wijdemeren",
@@ -127,6 +130,16 @@ STAFF_LOGINS: tuple[DemoLogin, ...] = (
         areas=(("breda", "Binnenstad"),),
     ),
     DemoLogin(
+        "Police, team Ondermijning Breda",
+        "ondermijning@politie.weerbaar.demo",
+        "Roos Rietveld",
+        Role.POLICE,
+        "Politie eenheid Zeeland-West-Brabant",
+        StaffFunction.OTHER,
+        ("breda",),
+        handles_confidential_reports=True,
+    ),
+    DemoLogin(
         "Police business liaison Westland and Delft",
         "bedrijfscontact@politie.weerbaar.demo",
         "Bart Boogaard",
@@ -134,6 +147,7 @@ STAFF_LOGINS: tuple[DemoLogin, ...] = (
         "Politie eenheid Den Haag",
         StaffFunction.POLICE_BUSINESS_LIAISON,
         ("westland", "delft"),
+        handles_confidential_reports=True,
     ),
     DemoLogin(
         "Partner expert (CCV)",

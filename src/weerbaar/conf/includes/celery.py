@@ -30,4 +30,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "weerbaar.accounts.tasks.purge_expired_magic_links",
         "schedule": crontab(hour=3, minute=15),
     },
+    "redrive-stale-deliveries": {
+        "task": "weerbaar.core.tasks.redrive_stale_deliveries",
+        "schedule": crontab(),  # every minute: retries are due at minute resolution
+    },
+    "apply-report-retention": {
+        "task": "weerbaar.reports.tasks.apply_report_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Monday to Friday; the service also skips national public holidays.
+    "send-overdue-report-digests": {
+        "task": "weerbaar.reports.tasks.send_overdue_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
 }

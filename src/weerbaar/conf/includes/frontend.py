@@ -27,6 +27,20 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = config("MEDIA_ROOT", str(_PROJECT_DIR / "media"), help="Uploaded files folder.")
+PRIVATE_MEDIA_ROOT = config(
+    "PRIVATE_MEDIA_ROOT",
+    str(_PROJECT_DIR / "var" / "private-media"),
+    help="Files served only after a permission check (report attachments). Never let the web "
+    "server expose this folder.",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+}
 
 # A municipality can supply its own design tokens: Municipality.theme_stylesheet_url wins
 # over this platform-wide default (a stylesheet defining the tokens on THEME_CLASS).

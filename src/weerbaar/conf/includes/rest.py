@@ -16,4 +16,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Choice sets used by several fields get one named enum each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "weerbaar.reports.models.ReportStatus",
+        "ReportEventKindEnum": "weerbaar.reports.models.EventKind",
+    },
 }

@@ -1,6 +1,7 @@
 """Load the demo: four municipalities from the seeds with areas, businesses, people,
-ambassadors, contacts, consents and a login per role. Safe to run again; every run
-prints the logins.
+ambassadors, contacts, consents, a login per role, and a year of reports with their
+routing (`weerbaar.reports.demo`). Safe to run again; every run prints the logins and the
+receipt code of one anonymous demo report.
 
     manage.py load_demo_data
     manage.py load_demo_data --force   # also with DEBUG off (never on production)
@@ -9,7 +10,7 @@ prints the logins.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,6 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from weerbaar.network.demo_load import DemoResult, load_demo_data
+
+if TYPE_CHECKING:
+    from weerbaar.reports.demo import ReportDemoResult
 
 
 class Command(BaseCommand):
@@ -45,8 +49,14 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         result = load_demo_data()
+        # Reports build on the network demo (places, organisations, logins).
+        from weerbaar.reports.demo import load_report_demo
+
+        reports = load_report_demo()
         self._print_summary(result, time.monotonic() - started)
+        self._print_report_summary(reports)
         self._print_logins(result)
+        self._print_receipt_code(reports)
 
     def _print_summary(self, result: DemoResult, seconds: float) -> None:
         if not result.created_anything:
@@ -60,6 +70,29 @@ class Command(BaseCommand):
                 _("Demo data loaded in %(seconds).1f s (%(parts)s).")
                 % {"seconds": seconds, "parts": parts}
             )
+        )
+
+    def _print_report_summary(self, reports: ReportDemoResult) -> None:
+        if not reports.created_anything:
+            return
+        parts = ", ".join(
+            f"{name.replace('_', ' ')}: {count}" for name, count in reports.created.items()
+        )
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo reports loaded (%(parts)s).") % {"parts": parts})
+        )
+
+    def _print_receipt_code(self, reports: ReportDemoResult) -> None:
+        if reports.receipt_code is None:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            _("Follow anonymous demo report %(reference)s at %(url)s with receipt code %(code)s.")
+            % {
+                "reference": reports.receipt_reference,
+                "url": settings.SITE_URL + reverse("reports_public:follow"),
+                "code": reports.receipt_code,
+            }
         )
 
     def _print_logins(self, result: DemoResult) -> None:

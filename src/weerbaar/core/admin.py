@@ -1,0 +1,71 @@
+"""Django admin for platform operators: the delivery outbox, read-only.
+
+Operators look here to see why a message did not arrive. Nothing is edited by hand: a
+changed row could be sent twice or never; retrying goes through `outbox.retry_failed()`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from weerbaar.core.models import Delivery, OutboundMessage
+
+
+class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DeliveryInline(admin.TabularInline[Delivery, OutboundMessage]):
+    model = Delivery
+    extra = 0
+    fields = ("channel", "address", "status", "attempts", "next_attempt_at", "sent_at")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin[OutboundMessage]):
+    list_display = ("created_at", "kind", "subject", "municipality", "source_type", "source_id")
+    list_filter = ("kind", "municipality")
+    search_fields = ("subject", "source_id")
+    list_select_related = ("municipality",)
+    date_hierarchy = "created_at"
+    inlines = (DeliveryInline,)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin[Delivery]):
+    list_display = (
+        "created_at",
+        "address",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "message",
+    )
+    list_filter = ("status", "channel")
+    search_fields = ("address", "message__subject")
+    list_select_related = ("message",)
+    ordering = ("-created_at", "-id")
+    raw_id_fields = ("message", "recipient")

@@ -1,0 +1,231 @@
+"""Delivery channels: how one `Delivery` leaves the platform.
+
+A channel is a plugin: a `Channel` subclass registered with `@register_channel` under a
+unique `key` (stored on each Delivery row). The outbox (`weerbaar.core.outbox`) looks channels
+up with `get_channel(key)`; domain code never calls a channel directly. A channel defined in
+another app must be imported from that app's `AppConfig.ready()`, so it is registered in web
+processes and workers alike.
+
+The contract of `Channel.send(delivery)`:
+
+- return normally only once the message has been handed over (the SMTP server accepted it);
+  the outbox then marks the delivery sent;
+- raise `PermanentDeliveryError` when trying again cannot help (invalid address, recipient
+  refused with a 5xx code); the delivery fails for good;
+- raise `TemporaryDeliveryError` when a later attempt may succeed; the outbox retries it
+  with exponential backoff;
+- raise `ChannelUnavailableError` when the channel as a whole cannot send now (mail server
+  unreachable, login refused): the delivery is retried later and the rest of the batch is
+  left queued instead of waiting for the same timeout over and over;
+- any other exception counts as temporary and is logged with its traceback.
+
+The outbox creates one channel instance per batch and uses it as a context manager, so a
+channel may keep a connection open for the whole batch (`close()` ends it).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from email.utils import parseaddr
+from types import TracebackType
+from typing import TYPE_CHECKING, ClassVar, Self
+
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+)
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.utils import DNS_NAME
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from weerbaar.accounts.models import User
+    from weerbaar.core.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """Sending one delivery failed; the message is stored as the delivery's last error."""
+
+
+class TemporaryDeliveryError(DeliveryError):
+    """A later attempt may succeed."""
+
+
+class ChannelUnavailableError(TemporaryDeliveryError):
+    """The channel cannot send anything right now; stop the batch, retry later."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Retrying cannot help (for example an invalid address)."""
+
+
+class UnknownChannelError(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to send a message to. `address` is the email address; a channel that needs
+    something else (a phone number, the user's inbox) derives it in `address_for()`."""
+
+    address: str
+    user: User | None = None
+    language: str = "nl"
+
+
+class Channel(ABC):
+    key: ClassVar[str]
+    label: ClassVar[StrOrPromise]
+
+    @abstractmethod
+    def address_for(self, recipient: Recipient) -> str | None:
+        """The normalised address of `recipient` on this channel; None when the recipient
+        cannot be reached this way (no delivery is created then)."""
+
+    @abstractmethod
+    def send(self, delivery: Delivery) -> None:
+        """Hand `delivery` over, or raise a `DeliveryError` (see the module docstring)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook; most channels hold nothing open
+        """Release what the batch held open (connections). Must not raise."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+_REGISTRY: dict[str, type[Channel]] = {}
+
+
+def register_channel[C: type[Channel]](channel_class: C) -> C:
+    """Class decorator: make `channel_class` available under its `key`."""
+    key = channel_class.key
+    registered = _REGISTRY.get(key)
+    if registered is not None and registered is not channel_class:
+        raise ValueError(f"channel key {key!r} is already registered by {registered!r}")
+    _REGISTRY[key] = channel_class
+    return channel_class
+
+
+def get_channel(key: str) -> Channel:
+    """A fresh instance of the channel registered under `key`."""
+    try:
+        return _REGISTRY[key]()
+    except KeyError:
+        raise UnknownChannelError(f"no delivery channel {key!r} is registered") from None
+
+
+def channel_choices() -> list[tuple[str, StrOrPromise]]:
+    """(key, label) of every registered channel, for forms and admin filters."""
+    return [(key, cls.label) for key, cls in sorted(_REGISTRY.items())]
+
+
+@register_channel
+class EmailChannel(Channel):
+    """Email through Django's default mailer (settings.MAILERS: console, SMTP or anymail),
+    one message per recipient so no recipient sees another's address."""
+
+    key = "email"
+    label = _("Email")
+
+    def __init__(self) -> None:
+        self._mailer: BaseEmailBackend | None = None
+
+    def address_for(self, recipient: Recipient) -> str | None:
+        # Lower case like account emails, so one person is one delivery; mailbox names are
+        # case-insensitive in practice.
+        return recipient.address.strip().lower() or None
+
+    def send(self, delivery: Delivery) -> None:
+        try:
+            validate_email(delivery.address)
+        except ValidationError:
+            raise PermanentDeliveryError("invalid email address") from None
+        message = delivery.message
+        email = EmailMultiAlternatives(
+            message.subject,
+            message.body_text,
+            None,
+            [delivery.address],
+            headers=self._headers(delivery),
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        try:
+            email.message()  # header problems are the message's fault, not the server's
+        except ValueError as error:
+            raise PermanentDeliveryError(f"message cannot be built: {error}") from error
+        try:
+            accepted = self._open_mailer().send_messages([email])
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _reply in error.recipients.values()]
+            refused = f"recipient refused: {codes}"
+            if codes and all(code >= 500 for code in codes):
+                raise PermanentDeliveryError(refused) from error
+            raise TemporaryDeliveryError(refused) from error
+        except smtplib.SMTPDataError as error:
+            rejected = f"message refused: {error.smtp_code} {error.smtp_error!r}"
+            if error.smtp_code >= 500:
+                raise PermanentDeliveryError(rejected) from error
+            raise TemporaryDeliveryError(rejected) from error
+        except AnymailAPIError as error:
+            raise TemporaryDeliveryError(f"email provider: {error}") from error
+        except AnymailError as error:
+            # Refused recipients, invalid addresses, unsupported content: this message.
+            raise PermanentDeliveryError(f"email provider: {error}") from error
+        except OSError as error:
+            # SMTPException is an OSError too: disconnects, refused sender or login, timeouts.
+            self.close()
+            raise ChannelUnavailableError(f"mail server: {error!r}") from error
+        if not accepted:
+            raise TemporaryDeliveryError("the mail backend accepted nothing")
+
+    def close(self) -> None:
+        if self._mailer is None:
+            return
+        mailer, self._mailer = self._mailer, None
+        try:
+            mailer.close()
+        except Exception:
+            logger.warning("closing the mail connection failed", exc_info=True)
+
+    def _open_mailer(self) -> BaseEmailBackend:
+        if self._mailer is None:
+            # Kept open until close(): one connection per batch. Stored before open() so a
+            # half-opened connection is closed too.
+            self._mailer = mailers.default
+            self._mailer.open()
+        return self._mailer
+
+    @staticmethod
+    def _headers(delivery: Delivery) -> dict[str, str]:
+        # RFC 3834: keeps out-of-office replies away from a noreply address.
+        headers = {"Auto-Submitted": "auto-generated"}
+        if delivery.language:
+            headers["Content-Language"] = delivery.language
+        headers.update(delivery.message.headers)
+        # The same on every attempt, so a receiving system can drop a duplicate.
+        headers["Message-ID"] = f"<weerbaar.delivery.{delivery.pk}@{_message_id_domain()}>"
+        return headers
+
+
+def _message_id_domain() -> str:
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return sender.rpartition("@")[2] or str(DNS_NAME)

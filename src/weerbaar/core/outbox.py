@@ -1,0 +1,402 @@
+"""The delivery outbox: every outgoing message is stored before anything is sent.
+
+Sending something
+    Inside the transaction that makes the message necessary (the one that stores report
+    feedback, publishes an alert), render the text and call `queue_message()`. It stores an
+    `OutboundMessage` and one `Delivery` per recipient × channel, and asks Celery to send them
+    once the transaction commits. The caller checks permissions and audits its own action;
+    the outbox only delivers.
+
+Life of a delivery
+    QUEUED ─claim─> SENDING ─> SENT
+                            ─> FAILED, next_attempt_at set ─(due; redrive)─> QUEUED ─> …
+                            ─> FAILED, next_attempt_at empty: permanent error or out of
+                               attempts; `retry_failed()` puts it back in the queue
+    QUEUED or FAILED ─> CANCELLED (`cancel_deliveries()`)
+
+Guarantees
+    - Nothing is sent for a transaction that rolls back: the rows are written in the
+      caller's transaction and the tasks are enqueued only on commit.
+    - Nothing is lost: `redrive_stale_deliveries()` (Celery beat, every minute) re-enqueues
+      queued rows whose task never ran (broker down at commit, task lost), takes back rows
+      whose worker died mid-send (lease of LEASE), and re-enqueues failed rows whose retry is
+      due. Retries back off exponentially (`backoff_delay`), at most MAX_ATTEMPTS attempts.
+    - No delivery is sent twice by a retry: a worker claims each row with one atomic
+      compare-and-swap UPDATE (status QUEUED → SENDING) right before sending it, and marks it
+      sent right after, each in its own short transaction. Running a batch twice, or two
+      workers getting the same ids, sends once; a row already SENDING or SENT is skipped.
+      Claiming row by row (not the whole batch up front) means a lease only has to cover one
+      send, not a batch of hundreds, and it needs no row locks, so it works the same on
+      PostgreSQL and SQLite.
+
+At least once, not exactly once
+    No outbox can make an external send and a database write atomic. If a worker dies after
+    the mail server accepted a message but before the row was marked SENT (a window of one
+    UPDATE), the lease expires and the message is sent again: delivery is at least once.
+    The window is kept as small as it can be (mark right after each send, autocommit, no
+    batching of marks), and an email keeps the same Message-ID on every attempt so a
+    receiving system can drop the duplicate. The opposite choice, marking before sending,
+    would lose messages instead, which is worse for feedback a reporter waits for.
+
+`send_delivery_batch()` and `redrive_stale_deliveries()` run in Celery tasks (core.tasks) and
+must not be called inside an open transaction: their claims and marks must commit at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from weerbaar.core.audit import record
+from weerbaar.core.channels import (
+    Channel,
+    ChannelUnavailableError,
+    DeliveryError,
+    PermanentDeliveryError,
+    Recipient,
+    TemporaryDeliveryError,
+    UnknownChannelError,
+    get_channel,
+)
+from weerbaar.core.models import Delivery, DeliveryStatus, OutboundMessage
+
+if TYPE_CHECKING:
+    from weerbaar.accounts.models import User
+    from weerbaar.network.models import Municipality
+
+__all__ = [
+    "BatchSummary",
+    "Recipient",
+    "backoff_delay",
+    "cancel_deliveries",
+    "delete_messages_for",
+    "deliveries_for",
+    "queue_message",
+    "redrive_stale_deliveries",
+    "retry_failed",
+    "send_delivery_batch",
+]
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200  # deliveries per Celery task
+MAX_ATTEMPTS = 8  # about two hours of retries with the delays below
+BACKOFF_BASE = timedelta(seconds=60)
+BACKOFF_CAP = timedelta(hours=6)
+# A row SENDING for longer than this belongs to a worker that died; one send takes seconds
+# (EMAIL_TIMEOUT), so the lease is generous.
+LEASE = timedelta(minutes=10)
+# A QUEUED row still waiting after this long has lost its task (broker down at commit).
+REQUEUE_AFTER = timedelta(minutes=5)
+REDRIVE_LIMIT = 5000  # rows per redrive run; the next run (a minute later) takes the rest
+ERROR_MAX_LENGTH = 1000
+SUBJECT_MAX_LENGTH = 255
+# Set by the channel from the message and delivery; a message may not override them.
+RESERVED_HEADERS = frozenset(
+    {"from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id"}
+)
+LEASE_EXPIRED = "lease expired: the worker stopped while sending"
+
+
+@dataclass
+class BatchSummary:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0  # not claimable: already sent, being sent, cancelled or unknown id
+    deferred: int = 0  # left queued because the channel became unavailable mid-batch
+
+
+def queue_message(
+    *,
+    kind: str,
+    subject: str,
+    body_text: str,
+    recipients: Iterable[Recipient],
+    channels: Sequence[str] = ("email",),
+    body_html: str = "",
+    source: models.Model | None = None,
+    municipality: Municipality | None = None,
+    headers: dict[str, str] | None = None,
+) -> OutboundMessage:
+    """Store a message with one delivery per recipient × channel and send it after commit.
+
+    Any service may call this, inside its own transaction, after its permission check. The
+    same address on the same channel gets one delivery (the first recipient wins); a
+    recipient a channel cannot reach (`Channel.address_for` is None) is left out there.
+    Raises UnknownChannelError for an unregistered channel and ValueError for reserved or
+    multi-line headers: programming errors, so the caller's transaction rolls back.
+    """
+    channel_list = [get_channel(key) for key in channels]
+    checked_headers = _checked_headers(headers or {})
+    if source is not None and source.pk is None:
+        raise ValueError("the source of a message must be saved first")
+    # No savepoint: the caller's transaction is the unit; on its own this is one transaction.
+    with transaction.atomic(savepoint=False):
+        message = OutboundMessage.objects.create(
+            kind=kind,
+            subject=_one_line(subject)[:SUBJECT_MAX_LENGTH],
+            body_text=body_text,
+            body_html=body_html,
+            headers=checked_headers,
+            source_type=source._meta.label_lower if source is not None else "",
+            source_id=str(source.pk) if source is not None else "",
+            municipality=municipality,
+        )
+        now = timezone.now()
+        rows: dict[tuple[str, str], Delivery] = {}
+        for recipient in recipients:
+            for channel in channel_list:
+                address = channel.address_for(recipient)
+                if address is None or (channel.key, address) in rows:
+                    continue
+                rows[channel.key, address] = Delivery(
+                    message=message,
+                    channel=channel.key,
+                    recipient=recipient.user,
+                    address=address,
+                    language=recipient.language,
+                    next_attempt_at=now,
+                )
+        created = Delivery.objects.bulk_create(rows.values(), batch_size=500)
+        ids = [delivery.pk for delivery in created]
+        if not all(ids):  # a database that cannot return ids from a bulk insert
+            ids = list(message.deliveries.order_by("pk").values_list("pk", flat=True))
+        _enqueue_on_commit(ids)
+    return message
+
+
+def send_delivery_batch(delivery_ids: Iterable[int]) -> BatchSummary:
+    """Send those of `delivery_ids` that are QUEUED, each through its channel, and mark them.
+
+    Called by the `send_deliveries` task only. Safe to run twice or concurrently for the same
+    ids (see the module docstring). Outside any transaction.
+    """
+    ids = sorted(set(delivery_ids))
+    summary = BatchSummary()
+    candidates = list(
+        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.QUEUED)
+        .select_related("message")
+        .order_by("pk")
+    )
+    summary.skipped = len(ids) - len(candidates)
+    by_channel: dict[str, list[Delivery]] = {}
+    for delivery in candidates:
+        by_channel.setdefault(delivery.channel, []).append(delivery)
+    for key, deliveries in by_channel.items():
+        try:
+            channel = get_channel(key)
+        except UnknownChannelError as error:
+            for delivery in deliveries:
+                if _claim(delivery):
+                    _mark_failed(delivery, error, permanent=True)
+                    summary.failed += 1
+                else:
+                    summary.skipped += 1
+            continue
+        with channel:
+            _send_through(channel, deliveries, summary)
+    return summary
+
+
+def _send_through(channel: Channel, deliveries: list[Delivery], summary: BatchSummary) -> None:
+    for index, delivery in enumerate(deliveries):
+        if not _claim(delivery):
+            summary.skipped += 1
+            continue
+        try:
+            channel.send(delivery)
+        except ChannelUnavailableError as error:
+            _mark_failed(delivery, error, permanent=False)
+            summary.failed += 1
+            # The rest stays QUEUED, untouched; the redrive picks it up after REQUEUE_AFTER.
+            summary.deferred += len(deliveries) - index - 1
+            logger.warning("channel %s unavailable, batch deferred: %s", channel.key, error)
+            return
+        except PermanentDeliveryError as error:
+            _mark_failed(delivery, error, permanent=True)
+            summary.failed += 1
+        except TemporaryDeliveryError as error:
+            _mark_failed(delivery, error, permanent=False)
+            summary.failed += 1
+        except Exception as error:
+            logger.exception("delivery %s through %s failed unexpectedly", delivery.pk, channel.key)
+            _mark_failed(delivery, error, permanent=False)
+            summary.failed += 1
+        else:
+            _mark_sent(delivery)
+            summary.sent += 1
+
+
+def redrive_stale_deliveries() -> int:
+    """Find deliveries that should be moving but are not, and enqueue them again.
+
+    Run every minute by Celery beat (core.tasks). Takes back SENDING rows older than LEASE
+    (the attempt counts; out of attempts they fail for good), requeues FAILED rows whose
+    retry is due and QUEUED rows waiting longer than REQUEUE_AFTER. Enqueueing a row twice
+    is harmless: only one claim can succeed. Returns how many deliveries were enqueued.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - LEASE)
+        stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=LEASE_EXPIRED
+        )
+        stale.update(status=DeliveryStatus.FAILED, next_attempt_at=now, last_error=LEASE_EXPIRED)
+
+        due_ids = list(
+            Delivery.objects.filter(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:REDRIVE_LIMIT]
+        )
+        Delivery.objects.filter(pk__in=due_ids, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.QUEUED, next_attempt_at=now
+        )
+        waiting_ids = list(
+            Delivery.objects.filter(
+                status=DeliveryStatus.QUEUED, next_attempt_at__lte=now - REQUEUE_AFTER
+            )
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[: REDRIVE_LIMIT - len(due_ids)]
+        )
+        # Restarts the wait, so a row whose task is merely slow is not enqueued every minute.
+        Delivery.objects.filter(pk__in=waiting_ids, status=DeliveryStatus.QUEUED).update(
+            next_attempt_at=now
+        )
+        ids = due_ids + waiting_ids
+        _enqueue_on_commit(ids)
+    if ids:
+        logger.info("re-drove %d deliveries", len(ids))
+    return len(ids)
+
+
+def retry_failed(message: OutboundMessage, *, actor: User | None = None) -> int:
+    """Send the failed deliveries of `message` again now, with a fresh count of attempts.
+
+    For staff who fixed the cause (an address, the mail settings); the calling service checks
+    that `actor` may manage this message. Audited. Returns the number of deliveries queued.
+    """
+    with transaction.atomic():
+        failed = message.deliveries.filter(status=DeliveryStatus.FAILED)
+        ids = list(failed.values_list("pk", flat=True))
+        failed.filter(pk__in=ids).update(
+            status=DeliveryStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        if ids:
+            record(actor, "outbox.deliveries_retried", message, {"deliveries": len(ids)})
+            _enqueue_on_commit(ids)
+    return len(ids)
+
+
+def cancel_deliveries(message: OutboundMessage, *, actor: User | None = None) -> int:
+    """Stop the deliveries of `message` that have not gone out (QUEUED or FAILED).
+
+    For staff withdrawing a message; the calling service checks permission. A delivery being
+    sent at this moment cannot be stopped. Audited. Returns the number cancelled.
+    """
+    with transaction.atomic():
+        cancelled = message.deliveries.filter(
+            status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED]
+        ).update(status=DeliveryStatus.CANCELLED, next_attempt_at=None)
+        if cancelled:
+            record(actor, "outbox.deliveries_cancelled", message, {"deliveries": cancelled})
+    return cancelled
+
+
+def deliveries_for(source: models.Model) -> QuerySet[Delivery]:
+    """The deliveries of every message queued with `source` (e.g. a report's feedback)."""
+    return Delivery.objects.filter(
+        message__source_type=source._meta.label_lower, message__source_id=str(source.pk)
+    ).select_related("message")
+
+
+def delete_messages_for(source: models.Model) -> int:
+    """Delete the messages queued with `source` and their deliveries, for retention: a
+    message body may hold the same personal data as its source. Returns messages deleted."""
+    messages = OutboundMessage.objects.filter(
+        source_type=source._meta.label_lower, source_id=str(source.pk)
+    )
+    return messages.delete()[1].get(OutboundMessage._meta.label, 0)
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: 1, 2, 4, … minutes, capped."""
+    exponent = min(max(attempts - 1, 0), 30)
+    return min(BACKOFF_BASE * 2**exponent, BACKOFF_CAP)
+
+
+def _claim(delivery: Delivery) -> bool:
+    """Compare-and-swap QUEUED → SENDING; the attempt counts from here. The `attempts` match
+    makes a copy read before another worker's claim-fail-requeue round lose the race."""
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.QUEUED, attempts=delivery.attempts
+    ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=delivery.attempts + 1)
+    if claimed:
+        delivery.status = DeliveryStatus.SENDING
+        delivery.claimed_at = now
+        delivery.attempts += 1
+    return bool(claimed)
+
+
+def _mark_sent(delivery: Delivery) -> None:
+    # Unconditional: even if the lease ran out meanwhile, the message did go out, and SENT
+    # keeps a requeued copy from being sent again.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+    )
+
+
+def _mark_failed(delivery: Delivery, error: Exception, *, permanent: bool) -> None:
+    retry = not permanent and delivery.attempts < MAX_ATTEMPTS
+    next_attempt_at = timezone.now() + backoff_delay(delivery.attempts) if retry else None
+    text = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
+    # Only while this claim still holds: a row taken back by the redrive is not ours.
+    Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.SENDING, attempts=delivery.attempts
+    ).update(
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=next_attempt_at,
+        last_error=text[:ERROR_MAX_LENGTH],
+    )
+    logger.warning(
+        "delivery %s through %s failed (attempt %d, %s): %s",
+        delivery.pk,
+        delivery.channel,
+        delivery.attempts,
+        "will retry" if retry else "final",
+        text[:200],
+    )
+
+
+def _enqueue_on_commit(ids: list[int]) -> None:
+    # Imported here: the tasks module imports this one.
+    from weerbaar.core.tasks import send_deliveries
+
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        # robust: a broker that is down must not fail the committed request; the rows stay
+        # QUEUED and the redrive enqueues them again.
+        transaction.on_commit(partial(send_deliveries.delay, chunk), robust=True)
+
+
+def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValueError("email headers must be strings")
+        if name.lower() in RESERVED_HEADERS:
+            raise ValueError(f"header {name!r} is set by the outbox")
+        if any(char in name + value for char in "\r\n"):
+            raise ValueError(f"header {name!r} spans lines")
+    return dict(headers)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from weerbaar.reports import views_public
+
+app_name = "reports_public"
+
+urlpatterns = [
+    path("", views_public.StartView.as_view(), name="start"),
+    path("volgen/", views_public.FollowView.as_view(), name="follow"),
+    path("volgen/melding/", views_public.FollowedReportView.as_view(), name="follow_report"),
+    path("volgen/stoppen/", views_public.StopFollowingView.as_view(), name="stop_following"),
+    path("link/<str:token>/", views_public.LinkedReportView.as_view(), name="follow_link"),
+    path("<slug:municipality>/", views_public.ReportFormView.as_view(), name="new"),
+]
