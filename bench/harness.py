@@ -202,13 +202,10 @@ def write_section(key: str, markdown: str) -> None:
     """Replace (or append) the section between the markers for `key` in docs/benchmarks.md."""
     start, end = f"<!-- bench:{key}:start -->", f"<!-- bench:{key}:end -->"
     block = f"{start}\n{markdown.strip()}\n{end}"
-    text = (
-        RESULTS.read_text()
-        if RESULTS.exists()
-        else (
-            "# Benchmarks\n\nWritten by the scripts in `bench/`; each section says how to rerun it.\n"
-        )
+    header = (
+        "# Benchmarks\n\nWritten by the scripts in `bench/`; each section says how to rerun it.\n"
     )
+    text = RESULTS.read_text() if RESULTS.exists() else header
     if start in text and end in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:

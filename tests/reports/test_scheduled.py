@@ -381,3 +381,44 @@ class TestOverdueDigest:
         overdue(municipality, gemeente)
         digest(django_capture_on_commit_callbacks)
         assert expert.email not in [mail.to[0] for mail in mailoutbox]
+
+
+class TestCloseResolvedReports:
+    def resolved(self, municipality: Any, days_ago: int) -> Report:
+        return ReportFactory(
+            municipality=municipality,
+            status=ReportStatus.RESOLVED,
+            feedback_at=NOW - datetime.timedelta(days=days_ago),
+        )
+
+    def test_resolved_without_verdict_closes_after_the_period(self, municipality: Any) -> None:
+        MunicipalityReportSettingsFactory(municipality=municipality, close_resolved_after_days=7)
+        old = self.resolved(municipality, 8)
+        recent = self.resolved(municipality, 6)
+        assert scheduled.close_resolved_reports(NOW) == 1
+        old.refresh_from_db()
+        recent.refresh_from_db()
+        assert old.status == ReportStatus.CLOSED
+        assert old.closed_at == NOW
+        assert recent.status == ReportStatus.RESOLVED
+        event = old.events.get(kind=EventKind.STATUS_CHANGED)
+        assert event.author_kind == "system"
+        assert (
+            AuditEntry.objects.filter(action="reports.report.closed_without_verdict").count() == 1
+        )
+        assert scheduled.close_resolved_reports(NOW) == 0  # safe to run twice
+
+    def test_default_period_without_settings(self, municipality: Any) -> None:
+        report = self.resolved(municipality, scheduled.DEFAULT_CLOSE_RESOLVED_AFTER_DAYS + 1)
+        assert scheduled.close_resolved_reports(NOW) == 1
+        report.refresh_from_db()
+        assert report.status == ReportStatus.CLOSED
+
+    def test_a_closed_report_can_still_be_reopened_by_its_reporter(self, municipality: Any) -> None:
+        from weerbaar.reports import services
+
+        report = self.resolved(municipality, 20)
+        scheduled.close_resolved_reports(NOW)
+        report.refresh_from_db()
+        services.request_reopen(report, "Het probleem is terug.")
+        assert report.status == ReportStatus.REOPENED

@@ -473,6 +473,11 @@ class MunicipalityReportSettings(models.Model):
         default=30,
         validators=[MaxValueValidator(365)],
     )
+    close_resolved_after_days = models.PositiveSmallIntegerField(
+        _("close resolved reports without a verdict after (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     closed_days = models.JSONField(
         _("extra closed days"),
         default=list,

@@ -19,3 +19,9 @@ def send_overdue_digests() -> int:
     """Weekday mornings (CELERY_BEAT_SCHEDULE): remind handlers of overdue reports. The
     service itself skips public holidays."""
     return scheduled.send_overdue_digests()
+
+
+@shared_task(name="weerbaar.reports.tasks.close_resolved_reports")
+def close_resolved_reports() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): close resolved reports that got no verdict in time."""
+    return scheduled.close_resolved_reports()

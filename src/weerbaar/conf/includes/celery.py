@@ -34,6 +34,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "weerbaar.core.tasks.redrive_stale_deliveries",
         "schedule": crontab(),  # every minute: retries are due at minute resolution
     },
+    "close-resolved-reports": {
+        "task": "weerbaar.reports.tasks.close_resolved_reports",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "apply-report-retention": {
         "task": "weerbaar.reports.tasks.apply_report_retention",
         "schedule": crontab(hour=2, minute=30),

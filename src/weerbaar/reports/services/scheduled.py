@@ -1,7 +1,8 @@
-"""Work the scheduler does: retention of closed reports and the daily overdue digest.
+"""Work the scheduler does: closing resolved reports nobody answered, retention of closed
+reports and the daily overdue digest.
 
-Both are called by Celery beat tasks (`reports.tasks`); retention may also be run by hand
-with `manage.py apply_report_retention`. Both are safe to run twice.
+All are called by Celery beat tasks (`reports.tasks`); retention may also be run by hand
+with `manage.py apply_report_retention`. All are safe to run twice.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,13 +33,21 @@ from weerbaar.reports.models import (
     MunicipalityReportSettings,
     Report,
     ReportEvent,
+    ReportStatus,
     RetentionMode,
 )
-from weerbaar.reports.workflow import FINAL_STATES, OPEN_STATES
+from weerbaar.reports.workflow import FINAL_STATES, OPEN_STATES, Party, find_transition
 
-__all__ = ["RetentionResult", "apply_retention", "overdue_reports", "send_overdue_digests"]
+__all__ = [
+    "RetentionResult",
+    "apply_retention",
+    "close_resolved_reports",
+    "overdue_reports",
+    "send_overdue_digests",
+]
 
 DEFAULT_RETENTION_DAYS = 365
+DEFAULT_CLOSE_RESOLVED_AFTER_DAYS = 14
 RETENTION_CHUNK = 200
 DIGEST_LIMIT = 50  # references listed per digest; the link leads to the full list
 ANONYMISED_TEXT = "—"
@@ -48,6 +57,57 @@ ANONYMISED_TEXT = "—"
 class RetentionResult:
     anonymised: int
     deleted: int
+
+
+def close_resolved_reports(now: datetime.datetime | None = None) -> int:
+    """Close resolved reports whose reporter gave no verdict within the municipality's period
+    (the workflow's SYSTEM step RESOLVED → CLOSED). Without this a resolved report would
+    stay open for ever and never reach retention. The reporter can still ask to reopen it
+    within the reopen window. Returns the number closed."""
+    now = now or timezone.now()
+    settings_by_municipality = {
+        s.municipality_id: s for s in MunicipalityReportSettings.objects.all()
+    }
+    transition = find_transition(ReportStatus.RESOLVED, ReportStatus.CLOSED, Party.SYSTEM)
+    assert transition is not None  # the workflow table allows it; a test guards that
+    closed = 0
+    for municipality_id in Municipality.objects.values_list("pk", flat=True):
+        report_settings = settings_by_municipality.get(municipality_id)
+        days = (
+            report_settings.close_resolved_after_days
+            if report_settings
+            else DEFAULT_CLOSE_RESOLVED_AFTER_DAYS
+        )
+        due_ids = list(
+            Report.objects.filter(
+                municipality_id=municipality_id,
+                status=ReportStatus.RESOLVED,
+                feedback_at__lt=now - datetime.timedelta(days=days),
+            ).values_list("pk", flat=True)
+        )
+        for report_id in due_ids:
+            with transaction.atomic():
+                # The conditional update makes a verdict given at this very moment win.
+                changed = Report.objects.filter(pk=report_id, status=ReportStatus.RESOLVED).update(
+                    status=ReportStatus.CLOSED,
+                    closed_at=now,
+                    version=F("version") + 1,
+                    updated_at=now,
+                )
+                if not changed:
+                    continue
+                report = Report.objects.get(pk=report_id)
+                ReportEvent.objects.create(
+                    report=report,
+                    kind=EventKind.STATUS_CHANGED,
+                    from_status=ReportStatus.RESOLVED,
+                    to_status=ReportStatus.CLOSED,
+                    author_kind="system",
+                    data={"reason": "no_verdict"},
+                )
+                audit.record(None, "reports.report.closed_without_verdict", report)
+                closed += 1
+    return closed
 
 
 def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
