@@ -8,10 +8,21 @@ for slug in string.gmatch(os.getenv("MUNICIPALITIES"), "[^,]+") do table.insert(
 local streets = {"Grote Markt", "Ginnekenweg", "Havermarkt", "Dorpsstraat", "Industrieweg"}
 local seq = 0
 
-setup = function(thread) end
 
 init = function(args)
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+end
+
+-- Count answers other than 201 per thread (globals, so done() can read them).
+local threads = {}
+unexpected = 0
+
+setup = function(thread)
+  table.insert(threads, thread)
+end
+
+response = function(status, headers, body)
+  if status ~= 201 then unexpected = unexpected + 1 end
 end
 
 request = function()
@@ -35,11 +46,14 @@ request = function()
 end
 
 done = function(summary, latency, requests)
+  local other = 0
+  for _, thread in ipairs(threads) do other = other + thread:get("unexpected") end
   io.write(string.format(
     '{"requests":%d,"seconds":%.3f,"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,'
-      .. '"bad_status":%d,"socket_errors":%d}\n',
+      .. '"bad_status":%d,"socket_errors":%d,"unexpected_status":%d}\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    other))
 end

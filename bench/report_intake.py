@@ -81,7 +81,7 @@ def main() -> None:
                 )
                 cpu = harness.cpu_used_between(cpu_before, harness.cpu_seconds_by_program())
                 stored = _count(env) - before
-                ok = result["requests"] - result["bad_status"] - result["socket_errors"]
+                ok = result["requests"] - result["unexpected_status"] - result["socket_errors"]
                 result.update(
                     {
                         "anon_share": share,
@@ -114,7 +114,7 @@ def main() -> None:
         lines.append(
             f"| {row['anon_share']:.0%} | {row['rate']:.0f} | {row['p50_ms']:.1f} | "
             f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['max_ms']:.0f} | "
-            f"{row['bad_status'] + row['socket_errors']:.0f} | {row['ok']:.0f} | "
+            f"{row['unexpected_status'] + row['socket_errors']:.0f} | {row['ok']:.0f} | "
             f"{row['stored']:.0f} |"
         )
     lines += [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,6 +94,9 @@ class World:
     municipality: Any
     area: Any
     business: Any
+    # Reports by name (see `_add_reports`) and the receipt codes of the anonymous ones.
+    reports: dict[str, Any] = field(default_factory=dict)
+    receipt_codes: dict[str, str] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -160,7 +163,17 @@ def world(transactional_db: None) -> World:
     # Something for the audit log to show.
     record(staff, "network.update_business", business, {"phone": ["", "076 123 4567"]})
     record(None, "network.check_business_import", breda, {"rows": 12, "rows_with_errors": 1})
-    return World(
+    # A police officer designated for confidential (undermining) reports.
+    detective = UserFactory(email="ondermijning@politie.example.nl", full_name="Rik Recherche")
+    MembershipFactory(
+        user=detective,
+        organisation=police_org,
+        role=Role.POLICE,
+        function=StaffFunction.POLICE_BUSINESS_LIAISON,
+        municipalities=[breda],
+        handles_confidential_reports=True,
+    )
+    world = World(
         users={
             "anonymous": None,
             "entrepreneur": entrepreneur,
@@ -168,11 +181,138 @@ def world(transactional_db: None) -> World:
             "staff": staff,
             "police": police,
             "admin": admin,
+            "detective": detective,
         },
         municipality=breda,
         area=binnenstad,
         business=business,
     )
+    _add_reports(world, municipality_org, police_org)
+    return world
+
+
+def _png(colour: str) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _seed_categories() -> None:
+    """The category tree comes from a data migration; a transactional test empties every
+    table when it ends, so the next test loads the tree again (the same rows)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("weerbaar.reports.migrations.0002_seed_category_tree")
+    migration.seed_categories(apps, None)
+
+
+def _add_reports(world: World, municipality_org: Any, police_org: Any) -> None:
+    """Routing rules and reports, made through the services as in real use:
+
+    - "anonymous": shoplifting in the Binnenstad, anonymous, with a photo; OOV asked the
+      reporter a question, so it waits for the reporter. Its code is in `receipt_codes`.
+    - "portal": the entrepreneur's own report from the portal, in progress, with an internal
+      note and a message to the reporter.
+    - "confidential": a suspected drug lab, routed to the police's undermining team; only
+      the designated officer ("detective") sees it.
+    """
+    import datetime
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from tests.reports.factories import RoutingRuleFactory, category
+    from weerbaar.accounts.policy import actor_for
+    from weerbaar.reports import services
+    from weerbaar.reports.attachments import sanitise_attachments
+    from weerbaar.reports.models import ReportChannel, ReportStatus
+    from weerbaar.reports.services import ReportIntake
+
+    _seed_categories()
+    breda = world.municipality
+    RoutingRuleFactory(
+        priority=10, category=category("undermining"), organisation=police_org, team="Ondermijning"
+    )
+    RoutingRuleFactory(priority=100, municipality=breda, organisation=municipality_org, team="OOV")
+    public = actor_for(AnonymousUser())
+    staff = actor_for(world.users["staff"])
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+
+    photo = SimpleUploadedFile("winkel.png", _png("steelblue"), content_type="image/png")
+    anonymous = services.submit_report(
+        public,
+        ReportIntake(
+            municipality=breda,
+            category=category("shoplifting"),
+            description="Twee jongens namen blikjes energiedrank mee zonder te betalen. "
+            "Ze liepen richting de Grote Markt.",
+            occurred_at=an_hour_ago,
+            channel=ReportChannel.WEB,
+            area=world.area,
+            location_text="Ginnekenstraat 20, Breda",
+            is_anonymous=True,
+            attachments=sanitise_attachments([photo]),
+        ),
+    )
+    report = anonymous.report
+    services.transition_report(staff, report, ReportStatus.IN_PROGRESS, version=report.version)
+    report.refresh_from_db()  # the services bump the version in the database only
+    services.add_internal_note(staff, report, "Camerabeelden opvragen bij de winkel.")
+    services.transition_report(
+        staff,
+        report,
+        ReportStatus.WAITING_FOR_REPORTER,
+        version=report.version,
+        text="Kunt u de jongens beschrijven? Wat droegen ze?",
+    )
+    report.refresh_from_db()
+    assert anonymous.receipt_code is not None
+    world.reports["anonymous"] = report
+    world.receipt_codes["anonymous"] = anonymous.receipt_code
+
+    portal = services.submit_report(
+        actor_for(world.users["entrepreneur"]),
+        ReportIntake(
+            municipality=breda,
+            category=category("vandalism"),
+            description="De ruit van de achterdeur is vannacht ingegooid.",
+            occurred_at=an_hour_ago,
+            channel=ReportChannel.PORTAL,
+            business=world.business,
+        ),
+    ).report
+    services.transition_report(staff, portal, ReportStatus.IN_PROGRESS, version=portal.version)
+    portal.refresh_from_db()
+    services.message_reporter(
+        staff,
+        portal,
+        "Dank voor uw melding. De wijkagent komt deze week langs.",
+        version=portal.version,
+    )
+    portal.refresh_from_db()
+    world.reports["portal"] = portal
+
+    world.reports["confidential"] = services.submit_report(
+        public,
+        ReportIntake(
+            municipality=breda,
+            category=category("drug_lab"),
+            description="Het pand naast ons heeft afgeplakte ramen en ruikt 's nachts naar anijs.",
+            occurred_at=an_hour_ago,
+            channel=ReportChannel.WEB,
+            area=world.area,
+            location_text="Industrieweg 4, Breda",
+            reporter_email="buurman@example.nl",
+            reporter_name="Bas Buurman",
+        ),
+    ).report
 
 
 @pytest.fixture

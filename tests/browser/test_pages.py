@@ -27,6 +27,12 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "municipality_pk": lambda world: {"pk": world.municipality.pk},
     "area": lambda world: {"pk": world.area.pk},
     "business": lambda world: {"pk": world.business.pk},
+    "report_municipality": lambda world: {"municipality": world.municipality.slug},
+    "anonymous_report": lambda world: {"reference": world.reports["anonymous"].reference},
+    "portal_report": lambda world: {"reference": world.reports["portal"].reference},
+    "confidential_report": lambda world: {
+        "reference": world.reports["confidential"].reference
+    },
 }
 
 
@@ -54,11 +60,18 @@ PAGES: list[Visit] = [
     Visit("anonymous", "public:municipality", "municipality"),
     Visit("anonymous", "accounts:login"),
     Visit("anonymous", "/deze-pagina-bestaat-niet/", status=404, name="not-found"),
+    Visit("anonymous", "reports_public:start"),
+    Visit("anonymous", "reports_public:new", "report_municipality"),
+    Visit("anonymous", "reports_public:follow"),
+    Visit("anonymous", "insights:transparency", "municipality"),
     # Entrepreneurs and ambassadors: the portal
     Visit("entrepreneur", "portal:dashboard"),
     Visit("entrepreneur", "portal:profile"),
     Visit("entrepreneur", "portal:business_edit", "business"),
     Visit("entrepreneur", "portal:consents"),
+    Visit("entrepreneur", "reports_portal:list"),
+    Visit("entrepreneur", "reports_portal:new"),
+    Visit("entrepreneur", "reports_portal:detail", "portal_report"),
     Visit("ambassador", "portal:dashboard"),
     Visit("ambassador", "portal:ambassador_area"),
     # Municipal staff: the back office
@@ -75,10 +88,19 @@ PAGES: list[Visit] = [
     Visit("staff", "staff:business_create"),
     Visit("staff", "staff:person_list"),
     Visit("staff", "staff:organisation_list"),
+    Visit("staff", "reports_staff:queue"),
+    Visit("staff", "reports_staff:queue", query="status=all&sort=due", name="queue-filtered"),
+    Visit("staff", "reports_staff:detail", "anonymous_report"),
+    Visit("staff", "reports_staff:detail", "portal_report", name="report-detail-portal"),
+    Visit("staff", "reports_staff:new"),
     # Police
     Visit("police", "core:back_office"),
     Visit("police", "staff:business_list"),
     Visit("police", "staff:area_detail", "area"),
+    Visit("police", "reports_staff:queue"),
+    # The officer designated for confidential reports
+    Visit("detective", "reports_staff:queue"),
+    Visit("detective", "reports_staff:detail", "confidential_report", name="confidential"),
     # Platform administrators
     Visit("admin", "core:back_office"),
     Visit("admin", "core:audit_log"),

@@ -77,7 +77,7 @@ class QueueFilterForm(StaffForm):
         label=_("Reference"),
         required=False,
         max_length=20,
-        help_text=_("For example M26-ABC123."),
+        help_text=_("For example M26-K7QF-3MXR."),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -217,7 +217,7 @@ class TransitionForm(ReportActionForm):
         label=_("Reference of the original report"),
         required=False,
         max_length=20,
-        help_text=_("For example M26-ABC123. It must be a report in the same municipality."),
+        help_text=_("For example M26-K7QF-3MXR. It must be a report in the same municipality."),
     )
 
     def __init__(self, *args: Any, transition: Transition | None, **kwargs: Any) -> None:

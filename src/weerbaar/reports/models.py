@@ -304,6 +304,8 @@ class Report(TimeStampedModel):
             models.Index(fields=["area", "-created_at"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["-created_at", "-id"]),
+            # The queue sorted by deadline walks this index and stops after one page.
+            models.Index(fields=["feedback_due", "id"]),
         ]
         constraints = [
             models.CheckConstraint(
