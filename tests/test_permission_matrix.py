@@ -38,7 +38,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import login_verified
-from tests.reports.factories import ReportFactory, category
+from tests.reports.factories import ReportFactory, RoutingRuleFactory, category
 from weerbaar.accounts.models import OrganisationKind, Role
 from weerbaar.accounts.policy import actor_for
 from weerbaar.network.models import BusinessImport
@@ -188,6 +188,37 @@ TABLE: list[Row] = [
     row("reports_staff:forward",            302, 403, 403, 403, 404, 404, 400, kwargs="report_b", method="post"),
     row("reports_staff:attachment",         302, 403, 403, 403, 200, 200, 200, kwargs="attachment_a1"),
     row("reports_staff:attachment",         302, 403, 403, 403, 404, 404, 200, kwargs="attachment_b"),
+    # Report configuration: routing rules and settings for administrators and for municipal
+    # staff of their own municipality; rules for every municipality and the category tree
+    # for administrators only.
+    row("reports_staff:rule_list",          302, 403, 403, 403, 403, 200, 200),
+    row("reports_staff:rule_test",          302, 403, 403, 403, 403, 200, 200),
+    row("reports_staff:rule_create",        302, 403, 403, 403, 403, 200, 200),
+    row("reports_staff:rule_create",        302, 403, 403, 403, 403, 302, 302, method="post", body="new_rule_a"),
+    row("reports_staff:rule_create",        302, 403, 403, 403, 403, 400, 302, method="post", body="new_rule_everywhere"),
+    row("reports_staff:rule_edit",          302, 403, 403, 403, 403, 200, 200, kwargs="rule_a"),
+    row("reports_staff:rule_edit",          302, 403, 403, 403, 403, 404, 200, kwargs="rule_b"),
+    row("reports_staff:rule_edit",          302, 403, 403, 403, 403, 404, 200, kwargs="rule_everywhere"),
+    row("reports_staff:rule_edit",          302, 403, 403, 403, 403, 302, 302, kwargs="rule_a", method="post", body="new_rule_a"),
+    row("reports_staff:rule_edit",          302, 403, 403, 403, 403, 404, 302, kwargs="rule_b", method="post", body="new_rule_b"),
+    row("reports_staff:rule_delete",        302, 403, 403, 403, 403, 200, 200, kwargs="rule_a"),
+    row("reports_staff:rule_delete",        302, 403, 403, 403, 403, 404, 200, kwargs="rule_everywhere"),
+    row("reports_staff:rule_delete",        302, 403, 403, 403, 403, 302, 302, kwargs="rule_a", method="post"),
+    row("reports_staff:rule_delete",        302, 403, 403, 403, 403, 404, 302, kwargs="rule_b", method="post"),
+    row("reports_staff:rule_delete",        302, 403, 403, 403, 403, 404, 302, kwargs="rule_everywhere", method="post"),
+    row("reports_staff:rule_reorder",       302, 403, 403, 403, 403, 400, 400, method="post"),
+    row("reports_staff:rule_reorder",       302, 403, 403, 403, 403, 302, 302, method="post", body="reorder_a"),
+    row("reports_staff:rule_reorder",       302, 403, 403, 403, 403, 404, 302, method="post", body="reorder_b"),
+    row("reports_staff:rule_reorder",       302, 403, 403, 403, 403, 404, 302, method="post", body="reorder_everywhere"),
+    row("reports_staff:category_list",      302, 403, 403, 403, 403, 403, 200),
+    row("reports_staff:category_create",    302, 403, 403, 403, 403, 403, 200),
+    row("reports_staff:category_edit",      302, 403, 403, 403, 403, 403, 200, kwargs="category"),
+    row("reports_staff:category_edit",      302, 403, 403, 403, 403, 403, 302, kwargs="category", method="post", body="category"),
+    row("reports_staff:settings_list",      302, 403, 403, 403, 403, 200, 200),
+    row("reports_staff:settings_edit",      302, 403, 403, 403, 403, 200, 200, kwargs="municipality_pk_a"),
+    row("reports_staff:settings_edit",      302, 403, 403, 403, 403, 404, 200, kwargs="municipality_pk_b"),
+    row("reports_staff:settings_edit",      302, 403, 403, 403, 403, 302, 302, kwargs="municipality_pk_a", method="post", body="settings"),
+    row("reports_staff:settings_edit",      302, 403, 403, 403, 403, 404, 302, kwargs="municipality_pk_b", method="post", body="settings"),
     # Reporter's portal pages: only the reporter's own reports.
     row("reports_portal:list",              302, 200, 200, 403, 403, 403, 403),
     row("reports_portal:new",               302, 200, 200, 403, 403, 403, 403),
@@ -256,10 +287,12 @@ def world(db: None) -> dict[str, Any]:
     org_b.municipality = delft
     org_b.save()
     reports = _reports_world(breda, delft, area_a1, area_a2, area_b, entrepreneur)
+    configuration = _configuration_world(breda, delft, area_a1, police_org, org_b)
     return {
         "users": users,
         "kwargs": {
             **reports["kwargs"],
+            **configuration["kwargs"],
             "": {},
             "municipality_a": {"slug": breda.slug},
             "municipality_b": {"slug": delft.slug},
@@ -284,6 +317,7 @@ def world(db: None) -> dict[str, Any]:
         },
         "bodies": {
             **reports["bodies"],
+            **configuration["bodies"],
             "unlink_a1": {"business": business_a1.pk},
             "rename": {"name": "Nieuwe naam"},
             "new_municipality": {"name": "Tilburg"},
@@ -365,6 +399,51 @@ def _reports_world(
             "receipt_message": {"receipt_code": code, "text": "Het is weer gebeurd."},
             "receipt_verdict": {"receipt_code": code, "satisfied": True},
             "receipt_reopen": {"receipt_code": code, "reason": "Opnieuw."},
+        },
+    }
+
+
+def _configuration_world(
+    breda: Any, delft: Any, area_a1: Any, police_org: Any, org_b: Any
+) -> dict[str, Any]:
+    """Routing rules in Breda, in Delft and for every municipality; form bodies for them."""
+    rule_a = RoutingRuleFactory(priority=100, municipality=breda, organisation=police_org)
+    rule_b = RoutingRuleFactory(priority=100, municipality=delft, organisation=org_b)
+    everywhere = RoutingRuleFactory(
+        priority=10, category=category("undermining"), organisation=police_org
+    )
+    shoplifting = category("shoplifting")
+    rule_body = {"priority": 50, "category": "shoplifting", "team": "OOV", "is_active": "on"}
+    return {
+        "kwargs": {
+            "rule_a": {"pk": rule_a.pk},
+            "rule_b": {"pk": rule_b.pk},
+            "rule_everywhere": {"pk": everywhere.pk},
+            "category": {"pk": shoplifting.pk},
+        },
+        "bodies": {
+            "new_rule_a": rule_body
+            | {"municipality": breda.pk, "area": area_a1.pk, "organisation": police_org.pk},
+            "new_rule_b": rule_body | {"municipality": delft.pk, "organisation": org_b.pk},
+            "new_rule_everywhere": rule_body | {"organisation": police_org.pk},
+            "reorder_a": {f"priority_{rule_a.pk}": 5},
+            "reorder_b": {f"priority_{rule_b.pk}": 5},
+            "reorder_everywhere": {f"priority_{everywhere.pk}": 5},
+            "category": {
+                "name": shoplifting.name,
+                "name_en": shoplifting.name_en,
+                "first_response_days": 2,
+                "feedback_days": 10,
+                "sort_order": 0,
+                "is_active": "on",
+            },
+            "settings": {
+                "retention_days": 365,
+                "retention_mode": "anonymise",
+                "reopen_window_days": 30,
+                "close_resolved_after_days": 14,
+                "closed_days": "2026-12-24",
+            },
         },
     }
 

@@ -51,7 +51,10 @@ class Action(StrEnum):
     VIEW_REPORT = "reports.view_report"
     HANDLE_REPORT = "reports.handle_report"
     SUBMIT_REPORT_ON_BEHALF = "reports.submit_report_on_behalf"
+    # Routing rules and report settings; municipal staff for their own municipality.
     MANAGE_REPORT_CONFIGURATION = "reports.manage_configuration"
+    # The category tree is shared by every municipality: platform administrators only.
+    MANAGE_REPORT_CATEGORIES = "reports.manage_categories"
 
 
 R = Role
@@ -77,7 +80,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_REPORT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
     Action.HANDLE_REPORT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
     Action.SUBMIT_REPORT_ON_BEHALF: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
-    Action.MANAGE_REPORT_CONFIGURATION: frozenset({R.PLATFORM_ADMIN}),
+    Action.MANAGE_REPORT_CONFIGURATION: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
+    Action.MANAGE_REPORT_CATEGORIES: frozenset({R.PLATFORM_ADMIN}),
 }
 
 
@@ -212,6 +216,10 @@ SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
     "network.businessimport": ("municipality_id", None),
     "accounts.organisation": ("municipality_id", None),
     "reports.report": ("municipality_id", "area_id"),
+    # A rule without a municipality (and area) applies everywhere: no scope but
+    # the platform administrator's covers it.
+    "reports.routingrule": ("municipality_id", "area_id"),
+    "reports.municipalityreportsettings": ("municipality_id", None),
     "accounts.user": (
         "business_links__business__municipality_id",
         "business_links__business__area_id",

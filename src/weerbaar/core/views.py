@@ -42,6 +42,8 @@ class BackOfficeHomeView(PolicyRequiredMixin, TemplateView):
             "organisations": can(self.actor, Action.VIEW_ORGANISATION),
             "import": can(self.actor, Action.IMPORT_BUSINESSES),
             "reports": can(self.actor, Action.VIEW_REPORT),
+            "report_configuration": can(self.actor, Action.MANAGE_REPORT_CONFIGURATION),
+            "report_categories": can(self.actor, Action.MANAGE_REPORT_CATEGORIES),
         }
         return context
 

@@ -1,7 +1,9 @@
 """Django admin for platform operators: the report configuration as data, reports read-only.
 
-Categories (texts, signals, deadlines, confidentiality), routing rules and the settings per
-municipality are edited here, audited like every admin change (`AuditedAdmin`). Reports
+Administrators and municipal staff edit categories, routing rules and the settings per
+municipality in the back office (`/beheer/meldingen/instellingen/`, through
+`services/configuration.py` and its checks). This admin is the operators' fallback (Django
+`is_staff` accounts only), audited like every admin change (`AuditedAdmin`). Reports
 themselves are handled in the back office through the services; here they are only
 listed, and a confidential report never shows its content.
 """

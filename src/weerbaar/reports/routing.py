@@ -18,6 +18,11 @@ from weerbaar.reports.models import ReportCategory, RoutingRule
 def rule_matches(
     rule: RoutingRule, category: ReportCategory, municipality_id: int, area_id: int | None
 ) -> bool:
+    """Does `rule` apply? A rule without a category never routes a confidential category:
+    undermining reports go only where a rule names their category or group, so a
+    catch-all rule added for everyday reports cannot divert them."""
+    if rule.category_id is None and category.is_confidential:
+        return False
     if rule.category_id is not None and rule.category_id not in (
         category.pk,
         category.parent_id,
