@@ -61,7 +61,7 @@ def test_language_switch_works_with_the_keyboard(world: World, page: Page) -> No
     page.keyboard.press("Enter")
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("main h2").first).to_have_text("Areas in the network")
+    expect(page.locator("#areas-heading")).to_have_text("Areas in the network")
     # The switch keeps the visitor on the same page.
     assert page.url.endswith(f"/gemeente/{world.municipality.slug}/")
 
@@ -70,7 +70,7 @@ def test_language_switch_works_with_the_keyboard(world: World, page: Page) -> No
     page.keyboard.press("Enter")
 
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    expect(page.locator("main h2").first).to_have_text("Gebieden in het netwerk")
+    expect(page.locator("#areas-heading")).to_have_text("Gebieden in het netwerk")
 
 
 def focus_is_visible(page: Page) -> bool:

@@ -30,9 +30,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "report_municipality": lambda world: {"municipality": world.municipality.slug},
     "anonymous_report": lambda world: {"reference": world.reports["anonymous"].reference},
     "portal_report": lambda world: {"reference": world.reports["portal"].reference},
-    "confidential_report": lambda world: {
-        "reference": world.reports["confidential"].reference
-    },
+    "confidential_report": lambda world: {"reference": world.reports["confidential"].reference},
 }
 
 
@@ -112,6 +110,8 @@ PAGES: list[Visit] = [
 # English text that has shown up on Dutch pages: Django 6.1's label for an empty choice in a
 # select has no Dutch translation in Django's own catalogue.
 ENGLISH_LEFTOVERS = ["Select an option"]
+# A template comment that spans lines ({# ... #} is one line only) is printed as text.
+TEMPLATE_LEFTOVERS = ["{#", "#}", "{%", "{{"]
 
 
 def url_for(visit: Visit, world: World) -> str:
@@ -149,6 +149,8 @@ def test_page_is_accessible_and_fits_a_phone(
     body = page.locator("body").inner_text() + " ".join(page.locator("option").all_inner_texts())
     for english in ENGLISH_LEFTOVERS:
         assert english not in body, f"{url} shows English text on a Dutch page: {english!r}"
+    for leftover in TEMPLATE_LEFTOVERS:
+        assert leftover not in body, f"{url} shows template syntax: {leftover!r}"
 
 
 def test_design_system_css_is_served_from_node_modules(world: World, page: Page) -> None:

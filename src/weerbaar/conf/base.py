@@ -192,4 +192,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "INFO", help="Root log level.")},
+    # Never below INFO: at DEBUG, Django's template engine logs the whole context of a failed
+    # variable lookup, which on a receipt page would include an anonymous reporter's code.
+    "loggers": {"django.template": {"level": "INFO"}},
 }

@@ -1,13 +1,53 @@
 // Progressive enhancement of the reporter pages; everything works without it.
+// - An error summary takes the focus when the page loads, so screen reader and keyboard
+//   users start at the list of mistakes; its links put the focus in the field concerned.
 // - "Use my current location" fills latitude/longitude from the browser (no map tiles, no
 //   requests to anyone: the browser hands the position to this page only).
 // - Choosing a category opens its "signals to recognise".
-// - "Print this page" on the receipt.
+// - Choosing "anonymous" hides and switches off the contact details, which an anonymous
+//   report may not carry.
+// - "Copy the code" and "Print this page" on the receipt.
 (function () {
   "use strict";
 
   function round(value) {
     return (Math.round(value * 1e6) / 1e6).toFixed(6);
+  }
+
+  function isShown(element) {
+    return element.getClientRects().length > 0;
+  }
+
+  // The first control a person would use inside `container`: the checked radio of a group,
+  // else the first visible field, else the summary of the first closed group.
+  function firstControl(container) {
+    var checked = container.querySelector("input[type=radio]:checked");
+    if (checked && isShown(checked)) return checked;
+    var controls = container.querySelectorAll("input, select, textarea, button, summary");
+    for (var i = 0; i < controls.length; i++) {
+      if (controls[i].type !== "hidden" && !controls[i].disabled && isShown(controls[i])) {
+        return controls[i];
+      }
+    }
+    return null;
+  }
+
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) return;
+        var control = target.matches("input, select, textarea") ? target : firstControl(target);
+        if (!control) return;
+        event.preventDefault();
+        // Show the question (legend or label) above the field, not just the field.
+        var field = target.closest("fieldset, .utrecht-form-field") || target;
+        field.scrollIntoView({ block: "start" });
+        control.focus({ preventScroll: true });
+      });
+    });
   }
 
   var button = document.querySelector("[data-geolocate]");
@@ -38,6 +78,39 @@
       });
     });
   });
+
+  var contact = document.querySelector("[data-contact-details]");
+  var choices = document.querySelectorAll("input[type=radio][name$='anonymous']");
+  if (contact && choices.length) {
+    var showContact = function () {
+      var anonymous = document.querySelector("input[type=radio][name$='anonymous'][value=anonymous]");
+      var hide = !!(anonymous && anonymous.checked);
+      contact.hidden = hide;
+      contact.disabled = hide;
+    };
+    choices.forEach(function (choice) {
+      choice.addEventListener("change", showContact);
+    });
+    showContact();
+  }
+
+  var copy = document.querySelector("[data-copy-code]");
+  var code = document.querySelector(".wb-receipt-code");
+  if (copy && code && navigator.clipboard && window.isSecureContext) {
+    var copyStatus = document.querySelector("[data-copy-status]");
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      var text = code.textContent.replace(/\s+/g, "");
+      navigator.clipboard.writeText(text).then(
+        function () {
+          if (copyStatus) copyStatus.textContent = copy.getAttribute("data-done");
+        },
+        function () {
+          if (copyStatus) copyStatus.textContent = copy.getAttribute("data-failed");
+        }
+      );
+    });
+  }
 
   var print = document.querySelector("[data-print]");
   if (print && typeof window.print === "function") {
