@@ -152,7 +152,7 @@ def wrk(
     result = subprocess.run(
         [
             ensure_wrk(),
-            f"-t{threads}",
+            f"-t{min(threads, connections)}",
             f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",

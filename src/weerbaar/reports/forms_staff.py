@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from weerbaar.accounts.models import Organisation, User
+from weerbaar.core.widgets import PlainSelect
 from weerbaar.network.forms_staff import StaffForm
 from weerbaar.network.models import Area, Municipality
 from weerbaar.reports.models import ReportCategory, ReportStatus
@@ -116,6 +117,9 @@ class QueueFilterForm(StaffForm):
             field.empty_label = str(empty)
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = INVALID_CHOICE
+            if type(field.widget) is forms.Select:
+                # Rendered on every queue page: Python instead of a template per option.
+                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
     def filters(self) -> QueueFilters:
         data = self.cleaned_data

@@ -299,7 +299,9 @@ class Report(TimeStampedModel):
         verbose_name_plural = _("reports")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["municipality", "status", "-created_at"]),
+            # Counting the queue (scope, confidentiality, open states) from the index alone.
+            models.Index(fields=["municipality", "is_confidential", "status"]),
+            models.Index(fields=["is_confidential", "status"]),
             models.Index(fields=["status", "feedback_due"]),
             models.Index(fields=["area", "-created_at"]),
             models.Index(fields=["assignee", "status"]),

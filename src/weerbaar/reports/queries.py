@@ -73,7 +73,8 @@ def work_queue(
     if filters.unassigned:
         reports = reports.filter(assignee__isnull=True)
     if filters.query:
-        reports = reports.filter(reference__iexact=filters.query.strip())
+        # References are upper case: an exact match uses the unique index (iexact would not).
+        reports = reports.filter(reference=filters.query.strip().upper())
     return reports.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
