@@ -649,8 +649,9 @@ class _MunicipalityPlanner:
     def _reference(self, created: datetime.datetime) -> str:
         year = timezone.localtime(created).strftime("%y")
         while True:
-            tail = "".join(self.rng.choice(receipts.ALPHABET) for _ in range(6))
-            reference = f"M{year}-{tail}"
+            # The same shape as intake's references (services/intake.py).
+            tail = "".join(self.rng.choice(receipts.ALPHABET) for _ in range(8))
+            reference = f"M{year}-{tail[:4]}-{tail[4:]}"
             if reference not in self.references:
                 self.references.add(reference)
                 return reference
