@@ -51,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 8])
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
