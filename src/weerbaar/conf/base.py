@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "weerbaar.reports",
     "weerbaar.insights",
     "weerbaar.contrib.kvk",
+    "weerbaar.contrib.pdok",
     "weerbaar.contrib.oidc",
 ]
 
@@ -168,6 +169,9 @@ from weerbaar.conf.includes.integrations import (
     KVK_API_TIMEOUT,
     KVK_CLIENT,
     OIDC_PROVIDERS,
+    PDOK_CLIENT,
+    PDOK_LOCATIESERVER_URL,
+    PDOK_TIMEOUT_SECONDS,
 )
 from weerbaar.conf.includes.reports import (
     RECEIPT_CODE_PEPPER,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from weerbaar.reports import views_public
+from weerbaar.reports import views_address, views_public
 
 app_name = "reports_public"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("volgen/melding/", views_public.FollowedReportView.as_view(), name="follow_report"),
     path("volgen/stoppen/", views_public.StopFollowingView.as_view(), name="stop_following"),
     path("link/<str:token>/", views_public.LinkedReportView.as_view(), name="follow_link"),
+    path("adres-zoeken/", views_address.AddressSearchView.as_view(), name="address_search"),
     path("<slug:municipality>/", views_public.ReportFormView.as_view(), name="new"),
 ]

@@ -1,4 +1,4 @@
-"""External systems (contrib/*): KvK API and OIDC providers."""
+"""External systems (contrib/*): KvK API, PDOK Locatieserver and OIDC providers."""
 
 from weerbaar.conf.environ import config
 
@@ -13,6 +13,22 @@ KVK_API_BASE_URL = config(
 KVK_API_KEY = config("KVK_API_KEY", "", help="KvK API key (header 'apikey').")
 KVK_API_TIMEOUT = config(
     "KVK_API_TIMEOUT_SECONDS", 5.0, cast=float, help="Connect+read timeout for KvK calls."
+)
+
+# PDOK Locatieserver: public address search, no key. Asked while a person types in the
+# report form, so the timeout is short; the form works without it.
+PDOK_CLIENT = config(
+    "PDOK_CLIENT",
+    "fake",
+    help="'http' for the real PDOK Locatieserver, 'fake' for the offline sample addresses.",
+)
+PDOK_LOCATIESERVER_URL = config(
+    "PDOK_LOCATIESERVER_URL",
+    "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
+    help="Base URL of the PDOK Locatieserver search API (the client adds /free).",
+)
+PDOK_TIMEOUT_SECONDS = config(
+    "PDOK_TIMEOUT_SECONDS", 3.0, cast=float, help="Connect+read timeout for PDOK calls."
 )
 
 # OIDC providers. Each provider is enabled when its client id is set. The eHerkenning

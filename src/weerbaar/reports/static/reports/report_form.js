@@ -3,6 +3,8 @@
 //   users start at the list of mistakes; its links put the focus in the field concerned.
 // - "Use my current location" fills latitude/longitude from the browser (no map tiles, no
 //   requests to anyone: the browser hands the position to this page only).
+// - Address search (htmx asks reports_public:address_search while typing): choosing an
+//   address fills the place and the point; the number of results is announced.
 // - Choosing a category opens its "signals to recognise".
 // - Choosing "anonymous" hides and switches off the contact details, which an anonymous
 //   report may not carry.
@@ -68,6 +70,92 @@
         },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
       );
+    });
+  }
+
+  var addressSearch = document.querySelector("[data-address-search]");
+  if (addressSearch && window.htmx) {
+    var addressInput = addressSearch.querySelector("input[type=search]");
+    var addressResults = document.getElementById(addressInput.getAttribute("aria-controls"));
+    var addressStatus = addressSearch.querySelector("[data-address-status]");
+    var addressForm = addressSearch.closest("form");
+    var choiceButtons = function () {
+      return Array.prototype.slice.call(addressResults.querySelectorAll("[data-address-choice]"));
+    };
+    var clearResults = function () {
+      addressResults.innerHTML = "";
+    };
+    addressSearch.hidden = false;
+
+    // The input has no name, so the report form never sends the search text; htmx gets it here.
+    addressSearch.addEventListener("htmx:configRequest", function (event) {
+      event.detail.parameters.q = addressInput.value;
+    });
+    // "Too long" and "too many searches" come as 400/429 with a message worth showing.
+    addressSearch.addEventListener("htmx:beforeSwap", function (event) {
+      var code = event.detail.xhr.status;
+      if (code === 400 || code === 429) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
+    addressSearch.addEventListener("htmx:afterSwap", function () {
+      var box = addressResults.querySelector("[data-address-results]");
+      addressStatus.textContent = box ? box.getAttribute("data-count") : "";
+    });
+
+    addressInput.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        // Enter searches now instead of sending the whole report.
+        event.preventDefault();
+        window.htmx.trigger(addressInput, "wb-address-search");
+      } else if (event.key === "ArrowDown") {
+        var buttons = choiceButtons();
+        if (buttons.length) {
+          event.preventDefault();
+          buttons[0].focus();
+        }
+      } else if (event.key === "Escape" && addressResults.firstChild) {
+        event.preventDefault();
+        clearResults();
+        addressStatus.textContent = "";
+      }
+    });
+
+    addressResults.addEventListener("keydown", function (event) {
+      var buttons = choiceButtons();
+      var index = buttons.indexOf(document.activeElement);
+      if (index < 0) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var next = index + (event.key === "ArrowDown" ? 1 : -1);
+        if (next < 0) addressInput.focus();
+        else if (next < buttons.length) buttons[next].focus();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        clearResults();
+        addressStatus.textContent = "";
+        addressInput.focus();
+      }
+    });
+
+    addressResults.addEventListener("click", function (event) {
+      var choice = event.target.closest("[data-address-choice]");
+      if (!choice) return;
+      var place = addressForm.querySelector("[name$='location_text']");
+      var latitude = addressForm.querySelector("[name$='latitude']");
+      var longitude = addressForm.querySelector("[name$='longitude']");
+      var lat = choice.getAttribute("data-latitude");
+      var lon = choice.getAttribute("data-longitude");
+      place.value = choice.getAttribute("data-label");
+      // A point from an earlier choice or the location button belongs to another place.
+      if (latitude) latitude.value = lat || "";
+      if (longitude) longitude.value = lon || "";
+      clearResults();
+      addressStatus.textContent = addressSearch.getAttribute(
+        lat && lon ? "data-chosen-point" : "data-chosen"
+      );
+      place.focus();
     });
   }
 
