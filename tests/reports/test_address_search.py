@@ -38,7 +38,7 @@ def test_suggestions_are_buttons_with_the_point(client: Client) -> None:
     assert 'data-latitude="51.587190"' in html
     assert 'data-longitude="4.777089"' in html
     assert 'type="button"' in html
-    assert "1 address found" in html
+    assert "1 adres gevonden" in html  # Dutch is the default language
     assert "no-store" in response["Cache-Control"]
 
 
@@ -65,12 +65,12 @@ def test_short_query_is_an_empty_answer(client: Client, query: str) -> None:
 def test_long_query_is_400(client: Client) -> None:
     response = client.get(URL, {"q": "x" * 101})
     assert response.status_code == 400
-    assert "at most 100 characters" in response.content.decode()
+    assert "maximaal 100 tekens" in response.content.decode()
 
 
 def test_nothing_found_says_so(client: Client) -> None:
     html = client.get(URL, {"q": "Nergensstraat 99"}).content.decode()
-    assert "No address found" in html
+    assert "Geen adres gevonden" in html
 
 
 def test_unavailable_service_is_a_message_not_an_error(client: Client) -> None:
@@ -87,7 +87,7 @@ def test_rate_limited_per_client(client: Client) -> None:
         assert client.get(URL, {"q": "Breda"}, REMOTE_ADDR="192.0.2.20").status_code == 200
     limited = client.get(URL, {"q": "Breda"}, REMOTE_ADDR="192.0.2.20")
     assert limited.status_code == 429
-    assert "Too many searches" in limited.content.decode()
+    assert "Te veel zoekopdrachten" in limited.content.decode()
     assert client.get(URL, {"q": "Breda"}, REMOTE_ADDR="192.0.2.21").status_code == 200
 
 
