@@ -400,6 +400,9 @@ class ReportForm(forms.Form):
                 del self.fields[name]
             return
         if self.variant == Variant.STAFF:
+            # Staff type what a caller tells them: the questions are about the reporter.
+            self.fields["category"].label = _("What is the report about?")
+            self.fields["description"].label = _("What did the reporter see?")
             anonymous.label = _("Does the reporter want to stay anonymous?")
             anonymous.choices = [
                 (IDENTIFIED, _("No: record the contact details below (if any)")),
