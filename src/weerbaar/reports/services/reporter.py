@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 
 from weerbaar.accounts.models import User
 from weerbaar.core import audit, ratelimit
-from weerbaar.reports import notifications, receipts
+from weerbaar.reports import config, notifications, receipts
 from weerbaar.reports.attachments import CleanAttachment
 from weerbaar.reports.models import (
     EventKind,
-    MunicipalityReportSettings,
     Report,
     ReportEvent,
     ReportStatus,
@@ -101,9 +100,7 @@ def can_add_information(report: Report) -> bool:
 
 
 def _reopen_window(report: Report) -> datetime.timedelta:
-    settings = MunicipalityReportSettings.objects.filter(
-        municipality_id=report.municipality_id
-    ).first()
+    settings = config.current().settings_for(report.municipality_id)
     days = settings.reopen_window_days if settings else DEFAULT_REOPEN_WINDOW_DAYS
     return datetime.timedelta(days=days)
 
