@@ -129,6 +129,14 @@ class Actor:
         return bool(self.user.is_authenticated)
 
     @property
+    def account(self) -> User | None:
+        """The logged-in user, or None for an anonymous visitor (what an audit entry or an
+        author field records)."""
+        from weerbaar.accounts.models import User
+
+        return self.user if isinstance(self.user, User) and self.user.pk else None
+
+    @property
     def is_staff_member(self) -> bool:
         return any(role in self.scopes for role in STAFF_ROLES)
 

@@ -21,7 +21,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from weerbaar.accounts.models import User
 from weerbaar.accounts.policy import Action, Actor, require
 from weerbaar.core.audit import record
 from weerbaar.network.csv_format import (
@@ -103,12 +102,6 @@ class ImportConflict(BusinessImportError):
     status_code = 409
 
 
-def _user(actor: Actor | None) -> User | None:
-    if actor is not None and isinstance(actor.user, User) and actor.user.pk:
-        return actor.user
-    return None
-
-
 # --- check (the dry run) -------------------------------------------------------------------
 
 
@@ -130,12 +123,12 @@ def check_import(
     with transaction.atomic():
         business_import = BusinessImport.objects.create(
             municipality=municipality,
-            uploaded_by=_user(actor),
+            uploaded_by=actor.account if actor is not None else None,
             file_name=file_name[:200],
             rows=rows,
         )
         record(
-            _user(actor),
+            actor.account if actor is not None else None,
             "network.check_business_import",
             business_import,
             {"rows": len(rows), "rows_with_errors": invalid, "encoding": parsed.encoding},
@@ -269,7 +262,7 @@ def confirm_import(actor: Actor | None, business_import: BusinessImport, only_va
                 raise ImportAlreadyFinished(_already_finished_message(locked))
             locked.status, locked.imported_count = ImportStatus.IMPORTED, len(rows)
             record(
-                _user(actor),
+                actor.account if actor is not None else None,
                 "network.import_businesses",
                 locked,
                 {
@@ -399,7 +392,12 @@ def discard_import(actor: Actor | None, business_import: BusinessImport) -> None
         locked.status = ImportStatus.DISCARDED
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "finished_at"])
-        record(_user(actor), "network.discard_business_import", locked, {})
+        record(
+            actor.account if actor is not None else None,
+            "network.discard_business_import",
+            locked,
+            {},
+        )
     business_import.refresh_from_db()
 
 

@@ -103,10 +103,6 @@ ORGANISATION_FIELDS = ("name", "kind", "municipality", "email", "phone", "websit
 # --- shared steps ---------------------------------------------------------------------------
 
 
-def _user(actor: Actor) -> User | None:
-    return actor.user if isinstance(actor.user, User) and actor.user.pk else None
-
-
 def _apply(instance: models.Model, allowed: Iterable[str], values: dict[str, Any]) -> None:
     unknown = set(values) - set(allowed)
     if unknown:
@@ -127,7 +123,7 @@ def _save[M: models.Model](instance: M, action: str, actor: Actor, changes: dict
     try:
         with transaction.atomic():
             instance.save()
-            record(_user(actor), action, instance, changes)
+            record(actor.account, action, instance, changes)
     except IntegrityError as error:
         raise ValidationError(
             _("Someone else just saved conflicting data. Check the values and try again.")
@@ -395,7 +391,7 @@ def link_person_to_business(
                 person.set_unusable_password()
                 person.full_clean()
                 person.save()
-                record(_user(actor), "network.person.create", person, {"email": [None, email]})
+                record(actor.account, "network.person.create", person, {"email": [None, email]})
             elif BusinessPerson.objects.filter(person=person, business=business).exists():
                 raise ValidationError(
                     {
@@ -409,7 +405,7 @@ def link_person_to_business(
             link.full_clean()
             link.save()
             record(
-                _user(actor),
+                actor.account,
                 "network.business_person.link",
                 link,
                 {
@@ -439,7 +435,7 @@ def unlink_person_from_business(actor: Actor, person: User, business: Business) 
         )
     with transaction.atomic():
         record(
-            _user(actor),
+            actor.account,
             "network.business_person.unlink",
             link,
             {"person": person.email, "business": business.name, "role": link.role},
@@ -545,7 +541,7 @@ def delete_area_contact(actor: Actor, contact: AreaContact) -> None:
     require(actor, Action.MANAGE_AREA_NETWORK, contact)
     with transaction.atomic():
         record(
-            _user(actor),
+            actor.account,
             "network.area_contact.delete",
             contact,
             {"name": contact.name, "role": contact.role, "area": contact.area.name},

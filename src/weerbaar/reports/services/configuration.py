@@ -36,7 +36,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from weerbaar.accounts.models import Organisation, User
+from weerbaar.accounts.models import Organisation
 from weerbaar.accounts.policy import RULES, Action, Actor, Scope, require
 from weerbaar.core.audit import changed_fields, record, snapshot
 from weerbaar.network.models import Area, Municipality
@@ -112,10 +112,6 @@ CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 
 
 # --- shared steps ---------------------------------------------------------------------------
-
-
-def _user(actor: Actor) -> User | None:
-    return actor.user if isinstance(actor.user, User) and actor.user.pk else None
 
 
 def _apply(instance: models.Model, allowed: Iterable[str], values: Mapping[str, Any]) -> None:
@@ -317,7 +313,7 @@ def _save_rule(actor: Actor, rule: RoutingRule, action: str, changes: dict[str, 
     try:
         with transaction.atomic():
             rule.save()
-            record(_user(actor), action, rule, changes)
+            record(actor.account, action, rule, changes)
     except IntegrityError as error:
         raise _conflict() from error
 
@@ -362,7 +358,7 @@ def delete_routing_rule(actor: Actor, rule: RoutingRule) -> None:
         if value not in (None, "")
     }
     with transaction.atomic():
-        record(_user(actor), "reports.routing_rule.delete", rule, changes)
+        record(actor.account, "reports.routing_rule.delete", rule, changes)
         rule.delete()
 
 
@@ -396,7 +392,7 @@ def reorder_routing_rules(actor: Actor, priorities: Mapping[int, Any]) -> int:
             old = rule.priority
             rule.priority = value
             rule.save(update_fields=["priority"])
-            record(_user(actor), "reports.routing_rule.reorder", rule, {"priority": [old, value]})
+            record(actor.account, "reports.routing_rule.reorder", rule, {"priority": [old, value]})
             changed += 1
     return changed
 
@@ -548,13 +544,13 @@ def _save_category(
     try:
         with transaction.atomic():
             category.save()
-            record(_user(actor), action, category, changes)
+            record(actor.account, action, category, changes)
             for child in cascade:
                 old = child.is_active
                 child.is_active = category.is_active
                 child.save(update_fields=["is_active"])
                 record(
-                    _user(actor),
+                    actor.account,
                     "reports.category.update",
                     child,
                     {"is_active": [old, child.is_active], "with_group": category.code},
@@ -731,7 +727,7 @@ def update_municipality_settings(
         with transaction.atomic():
             report_settings.save()
             record(
-                _user(actor),
+                actor.account,
                 "reports.municipality_settings.update",
                 report_settings,
                 changed_fields(report_settings, before),

@@ -132,13 +132,13 @@ def transition_report(
             kind=EventKind.STATUS_CHANGED,
             from_status=from_status,
             to_status=target,
-            author=actor.user if isinstance(actor.user, User) else None,
+            author=actor.account,
             author_kind="staff",
             text=text,
             data={"duplicate_of": duplicate_of.reference} if duplicate_of else {},
         )
         audit.record(
-            actor.user if isinstance(actor.user, User) else None,
+            actor.account,
             "reports.report.transitioned",
             report,
             {"status": [from_status, target]},
@@ -180,7 +180,7 @@ def _resolve_duplicates(actor: Actor, original: Report, feedback: str) -> None:
         ReportEvent.objects.create(
             report=duplicate,
             kind=EventKind.MESSAGE_TO_REPORTER,
-            author=actor.user if isinstance(actor.user, User) else None,
+            author=actor.account,
             author_kind="staff",
             text=feedback,
         )
@@ -199,11 +199,11 @@ def message_reporter(actor: Actor, report: Report, text: str, *, version: int) -
         event = ReportEvent.objects.create(
             report=report,
             kind=EventKind.MESSAGE_TO_REPORTER,
-            author=actor.user if isinstance(actor.user, User) else None,
+            author=actor.account,
             author_kind="staff",
             text=text,
         )
-        audit.record(_user(actor), "reports.report.messaged", report)
+        audit.record(actor.account, "reports.report.messaged", report)
         notifications.send_message_to_reporter(report, text, is_question=False)
     return event
 
@@ -217,11 +217,11 @@ def add_internal_note(actor: Actor, report: Report, text: str) -> ReportEvent:
         event = ReportEvent.objects.create(
             report=report,
             kind=EventKind.INTERNAL_NOTE,
-            author=_user(actor),
+            author=actor.account,
             author_kind="staff",
             text=text,
         )
-        audit.record(_user(actor), "reports.report.noted", report)
+        audit.record(actor.account, "reports.report.noted", report)
     return event
 
 
@@ -238,12 +238,12 @@ def assign_report(actor: Actor, report: Report, assignee: User | None, *, versio
         ReportEvent.objects.create(
             report=report,
             kind=EventKind.ASSIGNED,
-            author=_user(actor),
+            author=actor.account,
             author_kind="staff",
             data={"assignee": str(assignee) if assignee else ""},
         )
         audit.record(
-            _user(actor),
+            actor.account,
             "reports.report.assigned",
             report,
             {"assignee": [str(before or ""), str(assignee or "")]},
@@ -291,13 +291,13 @@ def forward_report(
             kind=EventKind.FORWARDED,
             from_status=from_status,
             to_status=ReportStatus.FORWARDED,
-            author=_user(actor),
+            author=actor.account,
             author_kind="staff",
             text=reason,
             data={"from": previous, "to": str(organisation), "team": team},
         )
         audit.record(
-            _user(actor),
+            actor.account,
             "reports.report.forwarded",
             report,
             {"organisation": [previous, str(organisation)]},
@@ -308,8 +308,4 @@ def forward_report(
 def record_confidential_view(actor: Actor, report: Report) -> None:
     """Every look at a confidential report leaves an audit entry (who, when)."""
     if report.is_confidential:
-        audit.record(_user(actor), "reports.report.viewed", report)
-
-
-def _user(actor: Actor) -> User | None:
-    return actor.user if isinstance(actor.user, User) else None
+        audit.record(actor.account, "reports.report.viewed", report)
