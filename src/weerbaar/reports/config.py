@@ -43,15 +43,16 @@ class IntakeConfiguration:
         """The rules that can apply in a municipality, in the order they are tried."""
         return [rule for rule in self.rules if rule.municipality_id in (None, municipality_id)]
 
-    def settings_for(self, municipality_id: int) -> MunicipalityReportSettings | None:
-        return self.settings.get(municipality_id)
+    def settings_for(self, municipality_id: int) -> MunicipalityReportSettings:
+        """The municipality's settings; the model's defaults (unsaved) when it has none."""
+        saved = self.settings.get(municipality_id)
+        return saved or MunicipalityReportSettings(municipality_id=municipality_id)
 
     def calendar_for(self, municipality_id: int) -> WorkingDayCalendar:
         calendar = self._calendars.get(municipality_id)
         if calendar is None:
-            report_settings = self.settings.get(municipality_id)
             calendar = WorkingDayCalendar.with_closed_days(
-                report_settings.closed_dates() if report_settings else []
+                self.settings_for(municipality_id).closed_dates()
             )
             self._calendars[municipality_id] = calendar
         return calendar

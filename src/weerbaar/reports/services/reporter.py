@@ -47,7 +47,6 @@ __all__ = [
 
 RECEIPT_ATTEMPTS = 10
 RECEIPT_WINDOW_SECONDS = 15 * 60
-DEFAULT_REOPEN_WINDOW_DAYS = 30
 
 
 class ReceiptRejected(Exception):
@@ -100,8 +99,7 @@ def can_add_information(report: Report) -> bool:
 
 
 def _reopen_window(report: Report) -> datetime.timedelta:
-    settings = config.current().settings_for(report.municipality_id)
-    days = settings.reopen_window_days if settings else DEFAULT_REOPEN_WINDOW_DAYS
+    days = config.current().settings_for(report.municipality_id).reopen_window_days
     return datetime.timedelta(days=days)
 
 

@@ -28,6 +28,7 @@ from weerbaar.core.calendar import NATIONAL_CALENDAR
 from weerbaar.core.models import Delivery
 from weerbaar.core.outbox import Recipient, delete_messages_for, queue_message
 from weerbaar.network.models import Municipality
+from weerbaar.reports import config
 from weerbaar.reports.models import (
     EventKind,
     MunicipalityReportSettings,
@@ -46,8 +47,10 @@ __all__ = [
     "send_overdue_digests",
 ]
 
-DEFAULT_RETENTION_DAYS = 365
-DEFAULT_CLOSE_RESOLVED_AFTER_DAYS = 14
+# The model's default, for municipalities that never saved settings.
+DEFAULT_CLOSE_RESOLVED_AFTER_DAYS: int = MunicipalityReportSettings._meta.get_field(
+    "close_resolved_after_days"
+).get_default()
 RETENTION_CHUNK = 200
 DIGEST_LIMIT = 50  # references listed per digest; the link leads to the full list
 ANONYMISED_TEXT = "—"
@@ -65,19 +68,12 @@ def close_resolved_reports(now: datetime.datetime | None = None) -> int:
     stay open for ever and never reach retention. The reporter can still ask to reopen it
     within the reopen window. Returns the number closed."""
     now = now or timezone.now()
-    settings_by_municipality = {
-        s.municipality_id: s for s in MunicipalityReportSettings.objects.all()
-    }
+    configuration = config.current()
     transition = find_transition(ReportStatus.RESOLVED, ReportStatus.CLOSED, Party.SYSTEM)
     assert transition is not None  # the workflow table allows it; a test guards that
     closed = 0
     for municipality_id in Municipality.objects.values_list("pk", flat=True):
-        report_settings = settings_by_municipality.get(municipality_id)
-        days = (
-            report_settings.close_resolved_after_days
-            if report_settings
-            else DEFAULT_CLOSE_RESOLVED_AFTER_DAYS
-        )
+        days = configuration.settings_for(municipality_id).close_resolved_after_days
         due_ids = list(
             Report.objects.filter(
                 municipality_id=municipality_id,
@@ -117,13 +113,10 @@ def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
     Each report gets an audit entry (system actor)."""
     now = now or timezone.now()
     anonymised = deleted = 0
-    settings_by_municipality = {
-        s.municipality_id: s for s in MunicipalityReportSettings.objects.all()
-    }
+    configuration = config.current()
     for municipality_id in Municipality.objects.values_list("pk", flat=True):
-        report_settings = settings_by_municipality.get(municipality_id)
-        days = report_settings.retention_days if report_settings else DEFAULT_RETENTION_DAYS
-        mode = report_settings.retention_mode if report_settings else RetentionMode.ANONYMISE
+        report_settings = configuration.settings_for(municipality_id)
+        days, mode = report_settings.retention_days, report_settings.retention_mode
         due_ids = list(
             Report.objects.filter(
                 municipality_id=municipality_id,
