@@ -11,6 +11,7 @@ on an outdated page is refused by the service, shown with status 409 and nothing
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from weerbaar.accounts.models import Membership, Organisation, Role, User
-from weerbaar.accounts.policy import RULES, Action, actor_for, can
+from weerbaar.accounts.policy import CONFIDENTIAL_ROLES, RULES, Action
 from weerbaar.network.models import Area, Municipality
 from weerbaar.network.views_staff import Crumbs, StaffView
 from weerbaar.reports import queries, services
@@ -50,18 +51,26 @@ def queue_crumbs() -> Crumbs:
 
 
 def assignable_handlers(report: Report) -> QuerySet[User]:
-    """People with an active membership whose role may handle reports and whose scope takes
-    in the report's place. The confidential designation is not checked here: this narrows
-    the candidates cheaply, the policy (`can`) decides per person."""
-    covers = Q(role=Role.PLATFORM_ADMIN) | Q(municipalities=report.municipality_id)
-    if report.area_id is not None:
-        covers |= Q(areas=report.area_id)
-    memberships = Membership.objects.filter(
-        covers, is_active=True, role__in=RULES[Action.HANDLE_REPORT]
+    """People who may handle `report`, in one query: an active membership whose role may
+    handle reports and whose scope takes in the report's place, and for a confidential report
+    also a designated membership (of a confidential role) covering it. This is the policy's
+    rule (`accounts.policy`, RULES and CONFIDENTIAL_FLAGS) written as a filter; the assign
+    service still asks the policy itself, so a difference could only hide a candidate."""
+
+    def covering(roles: Iterable[str], **extra: Any) -> QuerySet[Membership]:
+        covers = Q(role=Role.PLATFORM_ADMIN) | Q(municipalities=report.municipality_id)
+        if report.area_id is not None:
+            covers |= Q(areas=report.area_id)
+        return Membership.objects.filter(covers, is_active=True, role__in=roles, **extra)
+
+    users = User.objects.filter(
+        is_active=True,
+        pk__in=covering(RULES[Action.HANDLE_REPORT]).values("user_id"),
     )
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
-        "full_name", "email"
-    )
+    if report.is_confidential:
+        designated = covering(CONFIDENTIAL_ROLES, handles_confidential_reports=True)
+        users = users.filter(pk__in=designated.values("user_id"))
+    return users.order_by("full_name", "email")
 
 
 def forward_organisations(report: Report) -> QuerySet[Organisation]:
@@ -159,18 +168,7 @@ class ReportPageView(StaffView):
             )
             for transition in transitions_from(report.status, Party.HANDLER)
         ]
-        candidates = [
-            user
-            for user in assignable_handlers(report)
-            if can(
-                self.actor if user.pk == self.request.user.pk else actor_for(user),
-                Action.HANDLE_REPORT,
-                report,
-            )
-        ]
-        handlers = User.objects.filter(pk__in=[user.pk for user in candidates]).order_by(
-            "full_name", "email"
-        )
+        handlers = assignable_handlers(report)
         return {
             "transition_forms": transitions,
             "message_form": (
