@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tests.factories import DeliveryFactory, MunicipalityFactory, UserFactory
-from weerbaar.core import outbox
+from weerbaar.core import dispatch, outbox
 from weerbaar.core.channels import (
     Channel,
     EmailChannel,
@@ -146,7 +146,7 @@ def test_large_recipient_lists_are_sent_in_chunks(
     mailoutbox: list[Any],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(outbox, "BATCH_SIZE", 2)
+    monkeypatch.setattr(dispatch, "BATCH_SIZE", 2)
     addresses = [f"ondernemer{n}@example.nl" for n in range(5)]
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         outbox.queue_message(

@@ -27,6 +27,7 @@ from tests.reports.factories import ReportFactory, category
 from weerbaar.accounts.policy import actor_for
 from weerbaar.core.models import AuditEntry
 from weerbaar.reports import receipts, services
+from weerbaar.reports.api.serializers import SubmittedReportSerializer
 from weerbaar.reports.models import (
     EventKind,
     Report,
@@ -96,7 +97,10 @@ class TestSubmit:
             response = post(api, URL, body())
         assert response.status_code == 201
         data = response.json()
+        # Exactly the fields the OpenAPI schema documents for this answer.
+        assert set(data) == set(SubmittedReportSerializer().fields)
         assert data["status"] == ReportStatus.RECEIVED
+        assert data["status_label"] == "Received"  # the client asked for English
         assert data["receipt_code"] is None
         report = Report.objects.get(reference=data["reference"])
         assert data["first_response_due"] == report.first_response_due.isoformat()

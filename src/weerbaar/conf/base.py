@@ -128,6 +128,7 @@ from weerbaar.conf.includes.celery import (
     CELERY_TASK_SERIALIZER,
     CELERY_TIMEZONE,
     CELERY_WORKER_PREFETCH_MULTIPLIER,
+    OUTBOX_DISPATCH_WINDOW,
 )
 from weerbaar.conf.includes.database import (
     DATABASE_URL,

@@ -4,8 +4,8 @@ Sending something
     Inside the transaction that makes the message necessary (the one that stores report
     feedback, publishes an alert), render the text and call `queue_message()`. It stores an
     `OutboundMessage` and one `Delivery` per recipient × channel, and asks Celery to send them
-    once the transaction commits. The caller checks permissions and audits its own action;
-    the outbox only delivers.
+    once the transaction commits (core.dispatch). The caller checks permissions and audits
+    its own action; the outbox only delivers.
 
 Life of a delivery
     QUEUED ─claim─> SENDING ─> SENT
@@ -48,7 +48,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
@@ -66,6 +65,7 @@ from weerbaar.core.channels import (
     UnknownChannelError,
     get_channel,
 )
+from weerbaar.core.dispatch import enqueue_on_commit
 from weerbaar.core.models import Delivery, DeliveryStatus, OutboundMessage
 
 if TYPE_CHECKING:
@@ -87,7 +87,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 200  # deliveries per Celery task
 MAX_ATTEMPTS = 8  # about two hours of retries with the delays below
 BACKOFF_BASE = timedelta(seconds=60)
 BACKOFF_CAP = timedelta(hours=6)
@@ -169,7 +168,7 @@ def queue_message(
         ids = [delivery.pk for delivery in created]
         if not all(ids):  # a database that cannot return ids from a bulk insert
             ids = list(message.deliveries.order_by("pk").values_list("pk", flat=True))
-        _enqueue_on_commit(ids)
+        enqueue_on_commit(ids)
     return message
 
 
@@ -271,7 +270,7 @@ def redrive_stale_deliveries() -> int:
             next_attempt_at=now
         )
         ids = due_ids + waiting_ids
-        _enqueue_on_commit(ids)
+        enqueue_on_commit(ids)
     if ids:
         logger.info("re-drove %d deliveries", len(ids))
     return len(ids)
@@ -291,7 +290,7 @@ def retry_failed(message: OutboundMessage, *, actor: User | None = None) -> int:
         )
         if ids:
             record(actor, "outbox.deliveries_retried", message, {"deliveries": len(ids)})
-            _enqueue_on_commit(ids)
+            enqueue_on_commit(ids)
     return len(ids)
 
 
@@ -374,17 +373,6 @@ def _mark_failed(delivery: Delivery, error: Exception, *, permanent: bool) -> No
         "will retry" if retry else "final",
         text[:200],
     )
-
-
-def _enqueue_on_commit(ids: list[int]) -> None:
-    # Imported here: the tasks module imports this one.
-    from weerbaar.core.tasks import send_deliveries
-
-    for start in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[start : start + BATCH_SIZE]
-        # robust: a broker that is down must not fail the committed request; the rows stay
-        # QUEUED and the redrive enqueues them again.
-        transaction.on_commit(partial(send_deliveries.delay, chunk), robust=True)
 
 
 def _checked_headers(headers: dict[str, str]) -> dict[str, str]:

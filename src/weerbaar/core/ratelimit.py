@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import weakref
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -31,9 +33,19 @@ def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
     return count <= limit
 
 
+# One redis-py client per cache client: Django's cache builds a new client object (with its
+# table of ~200 response callbacks) on every call, a measurable part of each request. Writes
+# always go to the first server, so the first write client serves every key.
+_write_clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
 def _hit_redis(backend: RedisCache, cache_key: str, *, limit: int, window_seconds: int) -> bool:
     redis_key = backend.make_and_validate_key(cache_key)
-    client = backend._cache.get_client(redis_key, write=True)
+    cache_client = backend._cache
+    client = _write_clients.get(cache_client)
+    if client is None:
+        client = cache_client.get_client(redis_key, write=True)
+        _write_clients[cache_client] = client
     pipeline = client.pipeline()
     pipeline.incr(redis_key)
     pipeline.expire(redis_key, window_seconds, nx=True)  # only the first hit sets the window

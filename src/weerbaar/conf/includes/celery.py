@@ -16,6 +16,13 @@ CELERY_TASK_ALWAYS_EAGER = config(
     True,
     help="Run tasks inline in the web process (embedded column). Set false with workers.",
 )
+OUTBOX_DISPATCH_WINDOW = config(
+    "OUTBOX_DISPATCH_WINDOW",
+    0.1,
+    cast=float,
+    help="Seconds a web process collects committed deliveries before handing them to Celery "
+    "as one task (core.dispatch); 0 hands them over at each commit.",
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -3,9 +3,9 @@
 The public form, the entrepreneur portal, staff entering a report on behalf of a caller and
 the API all build a `ReportIntake` and call `submit_report()`. It validates everything
 first (a `ValidationError` with a message per field; nothing is written then), then stores
-the report, its timeline, its attachments and an audit entry in one transaction, routes it,
-computes its deadlines and, for an identified reporter, queues the acknowledgement email on
-commit. A report is committed before the caller can answer 2xx.
+the report, its timeline, its attachments and (when staff entered it) an audit entry in one
+transaction, routes it, computes its deadlines and, for an identified reporter, queues the
+acknowledgement email on commit. A report is committed before the caller can answer 2xx.
 
 Anonymity: for an anonymous report nothing identifying is stored — no account link, name,
 contact details, IP address or user agent (none of them are even parameters), and the
@@ -207,13 +207,16 @@ def _store(
             )
         ReportEvent.objects.bulk_create(events)
         store_attachments(report, intake.attachments, event=None, from_reporter=True)
-        # The audit trail names staff who entered a report; never the reporter.
-        audit.record(
-            entered_by,
-            "reports.report.submitted",
-            report,
-            {"channel": intake.channel, "category": values["category"].code},
-        )
+        # The audit trail holds what staff do: a report staff entered for a caller is
+        # audited; one a reporter sent is recorded by its timeline alone (the reporter is
+        # never named in the audit trail, and an entry saying "someone" adds nothing).
+        if entered_by is not None:
+            audit.record(
+                entered_by,
+                "reports.report.submitted",
+                report,
+                {"channel": intake.channel, "category": values["category"].code},
+            )
         if report.contact_email:
             notifications.acknowledge(report)
     return report
