@@ -75,12 +75,15 @@ class UnknownChannelError(LookupError):
 
 @dataclass(frozen=True)
 class Recipient:
-    """Someone to send a message to. `address` is the email address; a channel that needs
-    something else (a phone number, the user's inbox) derives it in `address_for()`."""
+    """Someone to send a message to. `address` is the email address (may be empty for
+    someone reached only another way); a channel that needs something else derives it in
+    `address_for()`: the phone number (`phone`, else the user's), the user's inbox or push
+    subscriptions (`user`)."""
 
     address: str
     user: User | None = None
     language: str = "nl"
+    phone: str = ""
 
 
 class Channel(ABC):

@@ -56,6 +56,18 @@ class OutboundMessage(models.Model):
     subject = models.CharField(_("subject line"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML text"), blank=True)
+    short_text = models.CharField(
+        _("short text"),
+        max_length=320,
+        blank=True,
+        help_text=_("Plain text for SMS and push notifications; empty: the subject line."),
+    )
+    url = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the recipient reads the whole message (opened from a notification)."),
+    )
     headers = models.JSONField(
         _("extra headers"),
         default=dict,
@@ -132,6 +144,12 @@ class Delivery(models.Model):
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(
+        _("read at"),
+        null=True,
+        blank=True,
+        help_text=_("When the recipient opened it, for channels that can tell (the inbox)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -98,6 +98,7 @@ REQUEUE_AFTER = timedelta(minutes=5)
 REDRIVE_LIMIT = 5000  # rows per redrive run; the next run (a minute later) takes the rest
 ERROR_MAX_LENGTH = 1000
 SUBJECT_MAX_LENGTH = 255
+SHORT_TEXT_MAX_LENGTH = 320
 # Set by the channel from the message and delivery; a message may not override them.
 RESERVED_HEADERS = frozenset(
     {"from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id"}
@@ -121,6 +122,8 @@ def queue_message(
     recipients: Iterable[Recipient],
     channels: Sequence[str] = ("email",),
     body_html: str = "",
+    short_text: str = "",
+    url: str = "",
     source: models.Model | None = None,
     municipality: Municipality | None = None,
     headers: dict[str, str] | None = None,
@@ -144,6 +147,8 @@ def queue_message(
             subject=_one_line(subject)[:SUBJECT_MAX_LENGTH],
             body_text=body_text,
             body_html=body_html,
+            short_text=_one_line(short_text)[:SHORT_TEXT_MAX_LENGTH],
+            url=url,
             headers=checked_headers,
             source_type=source._meta.label_lower if source is not None else "",
             source_id=str(source.pk) if source is not None else "",
