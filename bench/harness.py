@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -217,8 +217,13 @@ def today() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def cpu_seconds_by_program() -> dict[str, float]:
-    """CPU seconds (user + system) used so far by every process, summed per program name."""
+def cpu_seconds_by_program(labels: Mapping[str, str] | None = None) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by every process, summed per program name.
+
+    `labels` names processes whose command line contains a key ({"smtp_sink.py": "SMTP
+    sink"}): for programs that all run as `python`. A process's count includes its children
+    that exited (PostgreSQL backends of closed connections, Celery pool processes), which
+    would otherwise vanish from the total."""
     ticks = os.sysconf("SC_CLK_TCK")
     totals: dict[str, float] = {}
     for entry in Path("/proc").iterdir():
@@ -232,11 +237,15 @@ def cpu_seconds_by_program() -> dict[str, float]:
         fields = stat[stat.rindex(")") + 2 :].split()
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         joined = b" ".join(cmdline)
-        if b"gunicorn" in joined:
+        label = next((v for k, v in (labels or {}).items() if k.encode() in joined), None)
+        if label is not None:
+            name = label
+        elif b"gunicorn" in joined:
             name = "gunicorn"
         elif name.startswith("postgres") or b"postgres" in cmdline[0]:
             name = "postgres"
-        used = (int(fields[11]) + int(fields[12])) / ticks
+        # utime + stime + cutime + cstime (the last two: children it waited for).
+        used = sum(int(value) for value in fields[11:15]) / ticks
         totals[name] = totals.get(name, 0.0) + used
     return totals
 

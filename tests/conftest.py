@@ -18,6 +18,18 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's default language (Dutch). A request with
+    Accept-Language leaves its language active in the thread; without this, what a later
+    test sees would depend on the order the tests ran in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_internet(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Refuse connections to anything but this machine (browser tests serve on loopback)."""
     real_connect = socket.socket.connect

@@ -219,6 +219,33 @@ TABLE: list[Row] = [
     row("reports_staff:settings_edit",      302, 403, 403, 403, 403, 404, 200, kwargs="municipality_pk_b"),
     row("reports_staff:settings_edit",      302, 403, 403, 403, 403, 302, 302, kwargs="municipality_pk_a", method="post", body="settings"),
     row("reports_staff:settings_edit",      302, 403, 403, 403, 403, 404, 302, kwargs="municipality_pk_b", method="post", body="settings"),
+    # Alerts back office: staff in scope; the alert's scope is its municipality or a target area.
+    row("alerts_staff:list",                302, 403, 403, 403, 200, 200, 200),
+    row("alerts_staff:create",              302, 403, 403, 403, 200, 200, 200),
+    row("alerts_staff:create",              302, 403, 403, 403, 302, 302, 302, method="post", body="alert_a1"),
+    row("alerts_staff:create",              302, 403, 403, 403, 400, 400, 302, method="post", body="alert_b"),
+    row("alerts_staff:settings",            302, 403, 403, 403, 403, 200, 200),
+    row("alerts_staff:settings",            302, 403, 403, 403, 403, 302, 302, method="post", body="four_eyes_a"),
+    row("alerts_staff:settings",            302, 403, 403, 403, 403, 404, 302, method="post", body="four_eyes_b"),
+    row("alerts_staff:detail",              302, 403, 403, 403, 200, 200, 200, kwargs="alert_draft_a"),
+    row("alerts_staff:detail",              302, 403, 403, 403, 404, 404, 200, kwargs="alert_draft_b"),
+    row("alerts_staff:edit",                302, 403, 403, 403, 200, 200, 200, kwargs="alert_draft_a"),
+    row("alerts_staff:edit",                302, 403, 403, 403, 404, 404, 200, kwargs="alert_draft_b"),
+    row("alerts_staff:send",                302, 403, 403, 403, 302, 302, 302, kwargs="alert_draft_a", method="post"),
+    row("alerts_staff:send",                302, 403, 403, 403, 404, 404, 400, kwargs="alert_draft_b", method="post"),
+    row("alerts_staff:approve",             302, 403, 403, 403, 302, 302, 302, kwargs="alert_waiting_a", method="post"),
+    row("alerts_staff:send_back",           302, 403, 403, 403, 302, 302, 302, kwargs="alert_waiting_a", method="post", body="send_back"),
+    row("alerts_staff:withdraw",            302, 403, 403, 403, 302, 302, 302, kwargs="alert_published_a", method="post"),
+    row("alerts_staff:withdraw",            302, 403, 403, 403, 404, 404, 400, kwargs="alert_draft_b", method="post"),
+    row("alerts_staff:update",              302, 403, 403, 403, 302, 302, 302, kwargs="alert_published_a", method="post", body="alert_update"),
+    row("alerts_staff:update",              302, 403, 403, 403, 404, 404, 400, kwargs="alert_draft_b", method="post", body="alert_update"),
+    row("alerts_staff:retry",               302, 403, 403, 403, 302, 302, 302, kwargs="alert_published_a", method="post"),
+    # Alerts in the portal: own messages only; the alert page for those it reached.
+    row("alerts_portal:inbox",              302, 200, 200, 403, 403, 403, 403),
+    row("alerts_portal:message",            302, 200, 404, 403, 403, 403, 403, kwargs="inbox_own"),
+    row("alerts_portal:detail",             302, 200, 404, 403, 403, 403, 403, kwargs="alert_published_a"),
+    row("alerts_portal:preferences",        302, 200, 200, 403, 403, 403, 403),
+    row("alerts_portal:ambassador_new",     302, 403, 200, 403, 403, 403, 403),
     # Reporter's portal pages: only the reporter's own reports.
     row("reports_portal:list",              302, 200, 200, 403, 403, 403, 403),
     row("reports_portal:new",               302, 200, 200, 403, 403, 403, 403),
@@ -287,12 +314,14 @@ def world(db: None) -> dict[str, Any]:
     org_b.municipality = delft
     org_b.save()
     reports = _reports_world(breda, delft, area_a1, area_a2, area_b, entrepreneur)
+    alerts = _alerts_world(breda, delft, area_a1, area_b, entrepreneur, users)
     configuration = _configuration_world(breda, delft, area_a1, police_org, org_b)
     return {
         "users": users,
         "kwargs": {
             **reports["kwargs"],
             **configuration["kwargs"],
+            **alerts["kwargs"],
             "": {},
             "municipality_a": {"slug": breda.slug},
             "municipality_b": {"slug": delft.slug},
@@ -318,6 +347,7 @@ def world(db: None) -> dict[str, Any]:
         "bodies": {
             **reports["bodies"],
             **configuration["bodies"],
+            **alerts["bodies"],
             "unlink_a1": {"business": business_a1.pk},
             "rename": {"name": "Nieuwe naam"},
             "new_municipality": {"name": "Tilburg"},
@@ -399,6 +429,64 @@ def _reports_world(
             "receipt_message": {"receipt_code": code, "text": "Het is weer gebeurd."},
             "receipt_verdict": {"receipt_code": code, "satisfied": True},
             "receipt_reopen": {"receipt_code": code, "reason": "Opnieuw."},
+        },
+    }
+
+
+def _alerts_world(
+    breda: Any, delft: Any, area_a1: Any, area_b: Any, entrepreneur: Any, users: dict[str, Any]
+) -> dict[str, Any]:
+    """Alerts in Breda (area A1) and Delft: drafts, one awaiting approval, one published that
+    reached the entrepreneur (inbox and email)."""
+    from weerbaar.alerts.models import Alert, AlertStatus
+    from weerbaar.alerts.services import alerts as alert_services
+    from weerbaar.core.models import Delivery
+    from weerbaar.network.models import Consent, ConsentPurpose
+
+    for purpose in (ConsentPurpose.NETWORK_MEMBERSHIP, ConsentPurpose.ALERTS):
+        Consent.objects.create(person=entrepreneur, purpose=purpose)
+    expires = timezone.now() + datetime.timedelta(days=2)
+
+    def alert(area: Any, author: Any, status: str = AlertStatus.DRAFT) -> Any:
+        created = Alert.objects.create(
+            municipality=area.municipality,
+            title="Inbraken",
+            message="Drie inbraken vannacht.",
+            category="burglary",
+            expires_at=expires,
+            created_by=author,
+            status=status,
+        )
+        created.target_areas.set([area])
+        return created
+
+    published = alert(area_a1, users["staff"], AlertStatus.PUBLISHED)
+    alert_services.fan_out(published.pk)
+    draft_body = {
+        "title": "Vals geld",
+        "severity": "warning",
+        "category": "counterfeit_money",
+        "message": "Valse biljetten van 10 euro.",
+        "expires_at": timezone.localtime(expires).strftime("%Y-%m-%dT%H:%M"),
+        "sectors": "",
+    }
+    return {
+        "kwargs": {
+            "alert_draft_a": {"pk": alert(area_a1, users["staff"]).pk},
+            "alert_draft_b": {"pk": alert(area_b, users["admin"]).pk},
+            "alert_waiting_a": {
+                "pk": alert(area_a1, users["ambassador"], AlertStatus.AWAITING_APPROVAL).pk
+            },
+            "alert_published_a": {"pk": published.pk},
+            "inbox_own": {"pk": Delivery.objects.get(recipient=entrepreneur, channel="inbox").pk},
+        },
+        "bodies": {
+            "alert_a1": draft_body | {"areas": [area_a1.pk]},
+            "alert_b": draft_body | {"areas": [area_b.pk]},
+            "four_eyes_a": {"municipality": breda.pk, "requires_approval": "1"},
+            "four_eyes_b": {"municipality": delft.pk, "requires_approval": "1"},
+            "send_back": {"reason": "Noem geen namen."},
+            "alert_update": {"kind": "all_clear", "text": "Alles is weer veilig."},
         },
     }
 
@@ -501,6 +589,8 @@ CHECKED_NAMESPACES = (
     "reports_staff",
     "reports_portal",
     "reports_api",
+    "alerts_staff",
+    "alerts_portal",
 )
 
 

@@ -323,6 +323,33 @@ def test_queued_row_whose_task_was_lost_is_enqueued_again(
     assert [m.to for m in mailoutbox] == [[lost.address]]
 
 
+def test_lease_and_requeue_wait_follow_the_settings(
+    settings: Any, django_capture_on_commit_callbacks: Capture, mailoutbox: list[Any]
+) -> None:
+    """The fault benchmarks shorten both waits to watch a recovery in seconds."""
+    settings.OUTBOX_LEASE_SECONDS = 15
+    settings.OUTBOX_REQUEUE_AFTER_SECONDS = 15
+    dead_worker = DeliveryFactory(
+        status=DeliveryStatus.SENDING, attempts=1, claimed_at=ago(seconds=20)
+    )
+    lost_task = DeliveryFactory(next_attempt_at=ago(seconds=20))
+    DeliveryFactory(status=DeliveryStatus.SENDING, attempts=1, claimed_at=ago(seconds=5))
+    DeliveryFactory(next_attempt_at=ago(seconds=5))
+
+    assert redrive(django_capture_on_commit_callbacks) == 2
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([dead_worker.address, lost_task.address])
+
+
+def test_default_lease_and_requeue_wait_are_ten_and_five_minutes(
+    django_capture_on_commit_callbacks: Capture, mailoutbox: list[Any]
+) -> None:
+    DeliveryFactory(status=DeliveryStatus.SENDING, attempts=1, claimed_at=ago(minutes=9))
+    DeliveryFactory(next_attempt_at=ago(minutes=4))
+    assert redrive(django_capture_on_commit_callbacks) == 0
+    assert mailoutbox == []
+
+
 def test_backoff_doubles_and_is_capped() -> None:
     assert outbox.backoff_delay(1) == datetime.timedelta(minutes=1)
     assert outbox.backoff_delay(2) == datetime.timedelta(minutes=2)

@@ -55,6 +55,11 @@ class Action(StrEnum):
     MANAGE_REPORT_CONFIGURATION = "reports.manage_configuration"
     # The category tree is shared by every municipality: platform administrators only.
     MANAGE_REPORT_CATEGORIES = "reports.manage_categories"
+    VIEW_ALERTS = "alerts.view_alerts"
+    # Ambassadors compose for their own areas; what they write always waits for staff.
+    COMPOSE_ALERT = "alerts.compose_alert"
+    APPROVE_ALERT = "alerts.approve_alert"
+    MANAGE_ALERT_SETTINGS = "alerts.manage_settings"
 
 
 R = Role
@@ -82,6 +87,10 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.SUBMIT_REPORT_ON_BEHALF: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
     Action.MANAGE_REPORT_CONFIGURATION: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
     Action.MANAGE_REPORT_CATEGORIES: frozenset({R.PLATFORM_ADMIN}),
+    Action.VIEW_ALERTS: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.COMPOSE_ALERT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE, R.AMBASSADOR}),
+    Action.APPROVE_ALERT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.MANAGE_ALERT_SETTINGS: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
 }
 
 
@@ -228,6 +237,9 @@ SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
     # the platform administrator's covers it.
     "reports.routingrule": ("municipality_id", "area_id"),
     "reports.municipalityreportsettings": ("municipality_id", None),
+    # A platform-wide alert (no municipality) is in no scope but the administrator's.
+    "alerts.alert": ("municipality_id", "target_areas__id"),
+    "alerts.alertsettings": ("municipality_id", None),
     "accounts.user": (
         "business_links__business__municipality_id",
         "business_links__business__area_id",
@@ -311,6 +323,15 @@ def _in_scope(actor: Actor, scopes: Iterable[Scope], obj: models.Model) -> bool:
     for scope in scopes:
         merged = merged.merged(scope)
     return type(obj)._default_manager.filter(pk=obj.pk).filter(_scope_q(type(obj), merged)).exists()
+
+
+def covers_municipality(actor: Actor, action: Action, municipality: models.Model) -> bool:
+    """Does a role allowed `action` cover the whole of `municipality` (not just an area in
+    it)? For acting on everyone in a municipality, such as alerting all its businesses."""
+    return any(
+        scope.everything or municipality.pk in scope.municipality_ids
+        for scope in _allowed_scopes(actor, action)
+    )
 
 
 def scope_queryset[M: models.Model](

@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "weerbaar.accounts",
     "weerbaar.network",
     "weerbaar.reports",
+    "weerbaar.alerts",
     "weerbaar.insights",
     "weerbaar.contrib.kvk",
     "weerbaar.contrib.pdok",
+    "weerbaar.contrib.sms",
     "weerbaar.contrib.oidc",
+    "weerbaar.contrib.webpush",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +132,8 @@ from weerbaar.conf.includes.celery import (
     CELERY_TIMEZONE,
     CELERY_WORKER_PREFETCH_MULTIPLIER,
     OUTBOX_DISPATCH_WINDOW,
+    OUTBOX_LEASE_SECONDS,
+    OUTBOX_REQUEUE_AFTER_SECONDS,
 )
 from weerbaar.conf.includes.database import (
     DATABASE_URL,
@@ -181,6 +186,21 @@ from weerbaar.conf.includes.reports import (
 from weerbaar.conf.includes.rest import (
     REST_FRAMEWORK,
     SPECTACULAR_SETTINGS,
+)
+from weerbaar.conf.includes.sms import (
+    SMS_CM_PRODUCT_TOKEN,
+    SMS_CM_URL,
+    SMS_GATEWAY,
+    SMS_SENDER,
+    SMS_TIMEOUT_SECONDS,
+)
+from weerbaar.conf.includes.webpush import (
+    WEBPUSH_ALLOWED_ENDPOINT_HOSTS,
+    WEBPUSH_SENDER,
+    WEBPUSH_TIMEOUT_SECONDS,
+    WEBPUSH_VAPID_PRIVATE_KEY,
+    WEBPUSH_VAPID_PUBLIC_KEY,
+    WEBPUSH_VAPID_SUBJECT,
 )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -18,3 +18,4 @@ KVK_CLIENT = "fake"
 # Every test starts from its own database state: no in-memory intake configuration reuse.
 REPORT_CONFIGURATION_CHECK_SECONDS = 0.0
 PDOK_CLIENT = "fake"
+SMS_GATEWAY = "console"

@@ -28,7 +28,9 @@ from __future__ import annotations
 import logging
 import smtplib
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parseaddr
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -84,16 +86,30 @@ class Recipient:
     user: User | None = None
     language: str = "nl"
     phone: str = ""
+    # The channels this recipient chose for this message; None: every channel of the message.
+    channels: frozenset[str] | None = None
+    # Quiet hours: channels that interrupt (SMS, push) wait until then; None: send now.
+    quiet_until: datetime | None = None
 
 
 class Channel(ABC):
     key: ClassVar[str]
     label: ClassVar[StrOrPromise]
+    # Makes a phone buzz (SMS, push): waits for the end of the recipient's quiet hours.
+    interrupts: ClassVar[bool] = False
+    # The Delivery row is the message itself (the in-app inbox): it is stored as sent when
+    # queued, and never handed to a worker.
+    stores_only: ClassVar[bool] = False
 
     @abstractmethod
     def address_for(self, recipient: Recipient) -> str | None:
         """The normalised address of `recipient` on this channel; None when the recipient
         cannot be reached this way (no delivery is created then)."""
+
+    def addresses_for(self, recipients: Sequence[Recipient]) -> list[str | None]:
+        """`address_for` of many recipients at once, in order. A channel that needs a query
+        per recipient overrides this with one query for all (fan-out to 100,000 people)."""
+        return [self.address_for(recipient) for recipient in recipients]
 
     @abstractmethod
     def send(self, delivery: Delivery) -> None:
@@ -224,9 +240,24 @@ class EmailChannel(Channel):
         if delivery.language:
             headers["Content-Language"] = delivery.language
         headers.update(delivery.message.headers)
+        for provider in _HEADER_PROVIDERS:
+            headers.update(provider(delivery))
         # The same on every attempt, so a receiving system can drop a duplicate.
         headers["Message-ID"] = f"<weerbaar.delivery.{delivery.pk}@{_message_id_domain()}>"
         return headers
+
+
+HeaderProvider = Callable[["Delivery"], dict[str, str]]
+_HEADER_PROVIDERS: list[HeaderProvider] = []
+
+
+def register_email_headers(provider: HeaderProvider) -> HeaderProvider:
+    """Add headers per delivery to every email, for example a personal List-Unsubscribe
+    link; `provider` returns {} for messages it has nothing to add to. Registered once, from
+    an AppConfig.ready()."""
+    if provider not in _HEADER_PROVIDERS:
+        _HEADER_PROVIDERS.append(provider)
+    return provider
 
 
 def _message_id_domain() -> str:

@@ -11,7 +11,7 @@ task per `BATCH_SIZE` ids. The request does not wait for the broker at all.
 Nothing is lost by collecting: the rows are committed before their ids reach the collector.
 If the process dies with ids still waiting (at most one window), or the broker refuses the
 publish, the rows stay QUEUED and `redrive_stale_deliveries()` enqueues them again after
-`outbox.REQUEUE_AFTER`. A process that exits normally publishes what it holds first.
+`OUTBOX_REQUEUE_AFTER_SECONDS`. A process that exits normally publishes what it holds first.
 
 With `CELERY_TASK_ALWAYS_EAGER` (the embedded column, the tests) or a window of 0, each
 commit publishes at once, in the committing thread: an eager task must run on the

@@ -19,8 +19,9 @@ Guarantees
       caller's transaction and the tasks are enqueued only on commit.
     - Nothing is lost: `redrive_stale_deliveries()` (Celery beat, every minute) re-enqueues
       queued rows whose task never ran (broker down at commit, task lost), takes back rows
-      whose worker died mid-send (lease of LEASE), and re-enqueues failed rows whose retry is
-      due. Retries back off exponentially (`backoff_delay`), at most MAX_ATTEMPTS attempts.
+      whose worker died mid-send (lease of settings.OUTBOX_LEASE_SECONDS, 10 minutes), and
+      re-enqueues failed rows whose retry is due. Retries back off exponentially
+      (`backoff_delay`), at most MAX_ATTEMPTS attempts.
     - No delivery is sent twice by a retry: a worker claims each row with one atomic
       compare-and-swap UPDATE (status QUEUED → SENDING) right before sending it, and marks it
       sent right after, each in its own short transaction. Running a batch twice, or two
@@ -47,11 +48,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from weerbaar.core.audit import record
@@ -77,12 +79,14 @@ __all__ = [
     "Recipient",
     "backoff_delay",
     "cancel_deliveries",
+    "cancel_pending_for_recipient",
     "delete_messages_for",
     "deliveries_for",
     "queue_message",
     "redrive_stale_deliveries",
     "retry_failed",
     "send_delivery_batch",
+    "unread_count",
 ]
 
 logger = logging.getLogger(__name__)
@@ -90,15 +94,16 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8  # about two hours of retries with the delays below
 BACKOFF_BASE = timedelta(seconds=60)
 BACKOFF_CAP = timedelta(hours=6)
-# A row SENDING for longer than this belongs to a worker that died; one send takes seconds
-# (EMAIL_TIMEOUT), so the lease is generous.
-LEASE = timedelta(minutes=10)
-# A QUEUED row still waiting after this long has lost its task (broker down at commit).
-REQUEUE_AFTER = timedelta(minutes=5)
+# How long a row may be SENDING before it counts as the row of a dead worker (the lease), and
+# how long a QUEUED row may wait before its task counts as lost (broker down at commit): the
+# settings OUTBOX_LEASE_SECONDS (10 min; one send takes seconds, EMAIL_TIMEOUT, so the lease is
+# generous) and OUTBOX_REQUEUE_AFTER_SECONDS (5 min). Settings, so that the fault benchmarks
+# (bench/alert_faults.py) can watch a recovery in seconds; production keeps the defaults.
 REDRIVE_LIMIT = 5000  # rows per redrive run; the next run (a minute later) takes the rest
 ERROR_MAX_LENGTH = 1000
 SUBJECT_MAX_LENGTH = 255
 SHORT_TEXT_MAX_LENGTH = 320
+BULK_INSERT_SIZE = 2000  # delivery rows per INSERT when a message goes to many people
 # Set by the channel from the message and delivery; a message may not override them.
 RESERVED_HEADERS = frozenset(
     {"from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id"}
@@ -155,26 +160,53 @@ def queue_message(
             municipality=municipality,
         )
         now = timezone.now()
+        everyone = list(recipients)
         rows: dict[tuple[str, str], Delivery] = {}
-        for recipient in recipients:
-            for channel in channel_list:
-                address = channel.address_for(recipient)
+        for channel in channel_list:
+            wanted = [r for r in everyone if r.channels is None or channel.key in r.channels]
+            for recipient, address in zip(wanted, channel.addresses_for(wanted), strict=True):
                 if address is None or (channel.key, address) in rows:
                     continue
-                rows[channel.key, address] = Delivery(
-                    message=message,
-                    channel=channel.key,
-                    recipient=recipient.user,
-                    address=address,
-                    language=recipient.language,
-                    next_attempt_at=now,
+                rows[channel.key, address] = _new_delivery(
+                    message, channel, recipient, address, now
                 )
-        created = Delivery.objects.bulk_create(rows.values(), batch_size=500)
-        ids = [delivery.pk for delivery in created]
-        if not all(ids):  # a database that cannot return ids from a bulk insert
-            ids = list(message.deliveries.order_by("pk").values_list("pk", flat=True))
-        enqueue_on_commit(ids)
+        created = Delivery.objects.bulk_create(rows.values(), batch_size=BULK_INSERT_SIZE)
+        if not all(delivery.pk for delivery in created):
+            # A database that cannot return ids from a bulk insert.
+            created = list(message.deliveries.order_by("pk"))
+        enqueue_on_commit(
+            [
+                delivery.pk
+                for delivery in created
+                if delivery.status == DeliveryStatus.QUEUED and delivery.next_attempt_at == now
+            ]
+        )
     return message
+
+
+def _new_delivery(
+    message: OutboundMessage,
+    channel: Channel,
+    recipient: Recipient,
+    address: str,
+    now: datetime,
+) -> Delivery:
+    delivery = Delivery(
+        message=message,
+        channel=channel.key,
+        recipient=recipient.user,
+        address=address,
+        language=recipient.language,
+        next_attempt_at=now,
+    )
+    if channel.stores_only:
+        delivery.status = DeliveryStatus.SENT
+        delivery.sent_at = now
+        delivery.next_attempt_at = None
+    elif channel.interrupts and recipient.quiet_until and recipient.quiet_until > now:
+        # Waits for the end of quiet hours; the redrive enqueues it once it is due.
+        delivery.next_attempt_at = recipient.quiet_until
+    return delivery
 
 
 def send_delivery_batch(delivery_ids: Iterable[int]) -> BatchSummary:
@@ -185,8 +217,9 @@ def send_delivery_batch(delivery_ids: Iterable[int]) -> BatchSummary:
     """
     ids = sorted(set(delivery_ids))
     summary = BatchSummary()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
     candidates = list(
-        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.QUEUED)
+        Delivery.objects.filter(due, pk__in=ids, status=DeliveryStatus.QUEUED)
         .select_related("message")
         .order_by("pk")
     )
@@ -220,7 +253,7 @@ def _send_through(channel: Channel, deliveries: list[Delivery], summary: BatchSu
         except ChannelUnavailableError as error:
             _mark_failed(delivery, error, permanent=False)
             summary.failed += 1
-            # The rest stays QUEUED, untouched; the redrive picks it up after REQUEUE_AFTER.
+            # The rest stays QUEUED, untouched; the redrive picks it up after the requeue wait.
             summary.deferred += len(deliveries) - index - 1
             logger.warning("channel %s unavailable, batch deferred: %s", channel.key, error)
             return
@@ -242,14 +275,17 @@ def _send_through(channel: Channel, deliveries: list[Delivery], summary: BatchSu
 def redrive_stale_deliveries() -> int:
     """Find deliveries that should be moving but are not, and enqueue them again.
 
-    Run every minute by Celery beat (core.tasks). Takes back SENDING rows older than LEASE
-    (the attempt counts; out of attempts they fail for good), requeues FAILED rows whose
-    retry is due and QUEUED rows waiting longer than REQUEUE_AFTER. Enqueueing a row twice
-    is harmless: only one claim can succeed. Returns how many deliveries were enqueued.
+    Run every minute by Celery beat (core.tasks). Takes back SENDING rows older than the lease
+    (OUTBOX_LEASE_SECONDS; the attempt counts; out of attempts they fail for good), requeues
+    FAILED rows whose retry is due and QUEUED rows waiting longer than
+    OUTBOX_REQUEUE_AFTER_SECONDS. Enqueueing a row twice is harmless: only one claim can
+    succeed. Returns how many deliveries were enqueued.
     """
     now = timezone.now()
+    lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    requeue_after = timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
     with transaction.atomic():
-        stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - LEASE)
+        stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - lease)
         stale.filter(attempts__gte=MAX_ATTEMPTS).update(
             status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=LEASE_EXPIRED
         )
@@ -265,7 +301,7 @@ def redrive_stale_deliveries() -> int:
         )
         waiting_ids = list(
             Delivery.objects.filter(
-                status=DeliveryStatus.QUEUED, next_attempt_at__lte=now - REQUEUE_AFTER
+                status=DeliveryStatus.QUEUED, next_attempt_at__lte=now - requeue_after
             )
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[: REDRIVE_LIMIT - len(due_ids)]
@@ -312,6 +348,24 @@ def cancel_deliveries(message: OutboundMessage, *, actor: User | None = None) ->
         if cancelled:
             record(actor, "outbox.deliveries_cancelled", message, {"deliveries": cancelled})
     return cancelled
+
+
+def cancel_pending_for_recipient(user: User, kinds: Sequence[str]) -> int:
+    """Stop what has not gone out to `user` among messages of `kinds` (an unsubscribe, a
+    withdrawn consent: "stops all messages at once"). The caller audits its own action.
+    Returns the number of deliveries cancelled."""
+    return Delivery.objects.filter(
+        recipient=user,
+        message__kind__in=list(kinds),
+        status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
+    ).update(status=DeliveryStatus.CANCELLED, next_attempt_at=None)
+
+
+def unread_count(user: User, channel: str) -> int:
+    """Messages `user` has not opened on a channel that stores them (the portal inbox)."""
+    return Delivery.objects.filter(
+        recipient=user, channel=channel, status=DeliveryStatus.SENT, read_at__isnull=True
+    ).count()
 
 
 def deliveries_for(source: models.Model) -> QuerySet[Delivery]:

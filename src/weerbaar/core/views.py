@@ -44,6 +44,7 @@ class BackOfficeHomeView(PolicyRequiredMixin, TemplateView):
             "reports": can(self.actor, Action.VIEW_REPORT),
             "report_configuration": can(self.actor, Action.MANAGE_REPORT_CONFIGURATION),
             "report_categories": can(self.actor, Action.MANAGE_REPORT_CATEGORIES),
+            "alerts": can(self.actor, Action.VIEW_ALERTS),
         }
         return context
 

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from weerbaar.accounts.mixins import PolicyRequiredMixin
 from weerbaar.accounts.models import User
 from weerbaar.accounts.policy import Action
+from weerbaar.core import outbox
 from weerbaar.network.forms_portal import BusinessForm, ConsentChangeForm, ProfileForm
 from weerbaar.network.models import Business, Consent, ConsentPurpose
 from weerbaar.network.services import portal
@@ -56,6 +57,9 @@ class DashboardView(PortalView, TemplateView):
         context = super().get_context_data(**kwargs)
         context["overview"] = portal.portal_overview(self.actor)
         context["consent_count"] = len(ConsentPurpose)
+        # The inbox channel is the alerts app's; its rows are core's outbox deliveries.
+        assert isinstance(self.request.user, User)
+        context["unread_messages"] = outbox.unread_count(self.request.user, "inbox")
         return context
 
 

@@ -23,6 +23,19 @@ OUTBOX_DISPATCH_WINDOW = config(
     help="Seconds a web process collects committed deliveries before handing them to Celery "
     "as one task (core.dispatch); 0 hands them over at each commit.",
 )
+OUTBOX_LEASE_SECONDS = config(
+    "OUTBOX_LEASE_SECONDS",
+    600,
+    help="Seconds a delivery may stay 'sending' before the redrive takes it back as the row of "
+    "a worker that died (core.outbox). Keep it well above EMAIL_TIMEOUT: a send still running "
+    "when its lease ends is sent twice. Lowered only by the fault benchmarks (bench/).",
+)
+OUTBOX_REQUEUE_AFTER_SECONDS = config(
+    "OUTBOX_REQUEUE_AFTER_SECONDS",
+    300,
+    help="Seconds a queued delivery may wait for its task before the redrive enqueues it again "
+    "(task lost, broker down at commit, batch deferred while the channel was unavailable).",
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from weerbaar.network.models import (
     Consent,
     ConsentPurpose,
 )
+from weerbaar.network.notifications import welcome_new_member
 
 __all__ = [
     "EDITABLE_BUSINESS_FIELDS",
@@ -56,6 +58,11 @@ __all__ = [
 
 EDITABLE_PROFILE_FIELDS = ("full_name", "phone", "preferred_language")
 EDITABLE_BUSINESS_FIELDS = ("name", "phone", "email", "website", "employee_count")
+
+
+# Sent inside the transaction that withdraws consents: person=User, purposes=[str]. The
+# alerts app cancels the messages still waiting for that person.
+consents_withdrawn = Signal()
 
 
 class ConsentError(Exception):
@@ -133,8 +140,14 @@ def give_consent(actor: Actor, purpose: ConsentPurpose | str) -> Consent:
                     "consents depend on it."
                 )
             )
+        first_membership = (
+            purpose == ConsentPurpose.NETWORK_MEMBERSHIP
+            and not Consent.objects.filter(person=user, purpose=purpose).exists()
+        )
         consent = Consent.objects.create(person=user, purpose=purpose)
         record(user, "network.give_consent", consent, {"purpose": purpose.value})
+        if first_membership:
+            welcome_new_member(user)
     return consent
 
 
@@ -164,6 +177,10 @@ def withdraw_consent(
         for consent in withdrawn:
             consent.withdrawn_at = now
         Consent.objects.bulk_update(withdrawn, ["withdrawn_at"])
+        # In the same transaction: messages waiting for this person stop with the consent.
+        consents_withdrawn.send(
+            sender=Consent, person=user, purposes=[consent.purpose for consent in withdrawn]
+        )
         record(
             user,
             "network.withdraw_consent",

@@ -1,0 +1,74 @@
+"""Personal unsubscribe links: one per person and kind of message, in every email of that
+kind, and as List-Unsubscribe / List-Unsubscribe-Post headers (RFC 2369, RFC 8058) so a
+mail program can offer "unsubscribe" with one click.
+
+The link carries a signed token (person id + kind), not a login: whoever holds the email
+may stop that kind of message, and nothing else. A tampered token is refused; using a link
+twice just says it is already done. Tokens do not expire: an unsubscribe link in an old
+email must keep working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from weerbaar.alerts.models import MessageKind
+from weerbaar.core.channels import register_email_headers
+
+if TYPE_CHECKING:
+    from weerbaar.core.models import Delivery
+
+SALT = "weerbaar.alerts.unsubscribe"
+
+# OutboundMessage.kind values per kind of message a person can unsubscribe from.
+OUTBOUND_KINDS: dict[MessageKind, tuple[str, ...]] = {
+    MessageKind.ALERT: ("alert", "alert_update"),
+    MessageKind.NEWSLETTER: ("newsletter",),
+    MessageKind.EVENT_INVITATION: ("event_invitation",),
+}
+_KIND_OF_OUTBOUND = {outbound: kind for kind, names in OUTBOUND_KINDS.items() for outbound in names}
+
+
+@dataclass(frozen=True)
+class UnsubscribeRequest:
+    person_id: int
+    kind: MessageKind
+
+
+def make_token(person_id: int, kind: MessageKind) -> str:
+    return signing.dumps([person_id, kind.value], salt=SALT)
+
+
+def read_token(token: str) -> UnsubscribeRequest | None:
+    """What a token asks for; None when it was tampered with or is not a token at all."""
+    try:
+        person_id, kind = signing.loads(token, salt=SALT)
+        return UnsubscribeRequest(int(person_id), MessageKind(kind))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def unsubscribe_url(person_id: int, kind: MessageKind) -> str:
+    path = reverse("alerts_public:unsubscribe", args=[make_token(person_id, kind)])
+    return urljoin(settings.SITE_URL, path)
+
+
+def kind_of_message(outbound_kind: str) -> MessageKind | None:
+    return _KIND_OF_OUTBOUND.get(outbound_kind)
+
+
+@register_email_headers
+def unsubscribe_headers(delivery: Delivery) -> dict[str, str]:
+    kind = kind_of_message(delivery.message.kind)
+    if kind is None or delivery.recipient_id is None:
+        return {}
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(delivery.recipient_id, kind)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
