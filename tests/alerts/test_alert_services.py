@@ -154,6 +154,18 @@ class TestPublish:
         assert again == OutboundMessage.objects.get(kind="alert")
         assert len(mail.outbox) == 1
 
+    def test_a_fan_out_interrupted_after_the_inbox_step_completes_without_repeating(
+        self, oov: Any, area: Any, shop: Any, publish: Any, commit: Any
+    ) -> None:
+        member(shop, email="bakker@example.nl")
+        alert = publish(oov, areas=[area])
+        Alert.objects.filter(pk=alert.pk).update(reach={})  # as if the task died after step 1
+        commit(lambda: alerts.fan_out(alert.pk))
+        assert Delivery.objects.count() == 2  # one inbox entry, one email: nothing doubled
+        assert len(mail.outbox) == 1
+        alert.refresh_from_db()
+        assert alert.reach == {"email": 1, "inbox": 1}
+
     def test_sending_twice_is_refused(self, oov: Any, area: Any, shop: Any, publish: Any) -> None:
         member(shop)
         alert = publish(oov, areas=[area])

@@ -97,6 +97,7 @@ def recipients_for(
     *,
     severity: str = Severity.WARNING,
     now: datetime.datetime | None = None,
+    leave_out: Iterable[str] = (),
 ) -> list[Recipient]:
     """A `Recipient` per person with the channels they chose for `kind` and, for alerts,
     when their quiet hours end (an urgent alert skips them when the person allowed it)."""
@@ -106,6 +107,7 @@ def recipients_for(
     chosen = preferences.channels_for(ids, kind)
     quiet = preferences.quiet_hours_for(ids)
     urgent = severity == Severity.URGENT
+    skipped = set(leave_out)
     recipients = []
     for person in people:
         quiet_until = None
@@ -118,7 +120,7 @@ def recipients_for(
                 user=person,
                 language=person.preferred_language,
                 phone=person.phone,
-                channels=frozenset(chosen[person.pk]),
+                channels=frozenset(chosen[person.pk] - skipped),
                 quiet_until=quiet_until,
             )
         )

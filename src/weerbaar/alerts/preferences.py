@@ -12,8 +12,10 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from weerbaar.accounts.models import User
 from weerbaar.alerts.models import ChannelPreference, MessageKind, RecipientSettings
 
 # Ids per query: well below SQLite's limit on query parameters.
@@ -51,6 +53,14 @@ def channels_for(person_ids: Sequence[int], kind: MessageKind) -> dict[int, set[
         else:
             chosen[person_id].discard(channel)
     return chosen
+
+
+def choosing(people: QuerySet[User], kind: MessageKind, channel: str) -> QuerySet[User]:
+    """Those of `people` who receive `kind` on `channel` (as a query, for set-based writes)."""
+    stated = ChannelPreference.objects.filter(kind=kind, channel=channel)
+    if channel in DEFAULT_CHANNELS[kind]:
+        return people.exclude(pk__in=stated.filter(enabled=False).values("person_id"))
+    return people.filter(pk__in=stated.filter(enabled=True).values("person_id"))
 
 
 @dataclass(frozen=True)

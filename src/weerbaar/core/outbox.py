@@ -52,8 +52,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db import connection, models, transaction
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from weerbaar.core.audit import record
@@ -77,15 +78,18 @@ if TYPE_CHECKING:
 __all__ = [
     "BatchSummary",
     "Recipient",
+    "add_deliveries",
     "backoff_delay",
     "cancel_deliveries",
     "cancel_pending_for_recipient",
+    "create_message",
     "delete_messages_for",
     "deliveries_for",
     "queue_message",
     "redrive_stale_deliveries",
     "retry_failed",
     "send_delivery_batch",
+    "store_for_people",
     "unread_count",
 ]
 
@@ -142,46 +146,183 @@ def queue_message(
     multi-line headers: programming errors, so the caller's transaction rolls back.
     """
     channel_list = [get_channel(key) for key in channels]
-    checked_headers = _checked_headers(headers or {})
+    # Checked before any write: a programming error must not leave the caller's
+    # transaction broken.
+    _checked_headers(headers or {})
     if source is not None and source.pk is None:
         raise ValueError("the source of a message must be saved first")
     # No savepoint: the caller's transaction is the unit; on its own this is one transaction.
     with transaction.atomic(savepoint=False):
-        message = OutboundMessage.objects.create(
+        message = create_message(
             kind=kind,
-            subject=_one_line(subject)[:SUBJECT_MAX_LENGTH],
+            subject=subject,
             body_text=body_text,
             body_html=body_html,
-            short_text=_one_line(short_text)[:SHORT_TEXT_MAX_LENGTH],
+            short_text=short_text,
             url=url,
-            headers=checked_headers,
-            source_type=source._meta.label_lower if source is not None else "",
-            source_id=str(source.pk) if source is not None else "",
+            source=source,
             municipality=municipality,
+            headers=headers,
         )
-        now = timezone.now()
-        everyone = list(recipients)
-        rows: dict[tuple[str, str], Delivery] = {}
-        for channel in channel_list:
-            wanted = [r for r in everyone if r.channels is None or channel.key in r.channels]
-            for recipient, address in zip(wanted, channel.addresses_for(wanted), strict=True):
-                if address is None or (channel.key, address) in rows:
-                    continue
-                rows[channel.key, address] = _new_delivery(
-                    message, channel, recipient, address, now
-                )
-        created = Delivery.objects.bulk_create(rows.values(), batch_size=BULK_INSERT_SIZE)
-        if not all(delivery.pk for delivery in created):
-            # A database that cannot return ids from a bulk insert.
-            created = list(message.deliveries.order_by("pk"))
-        enqueue_on_commit(
-            [
-                delivery.pk
-                for delivery in created
-                if delivery.status == DeliveryStatus.QUEUED and delivery.next_attempt_at == now
-            ]
+        _add_deliveries(
+            message, recipients, [channel.key for channel in channel_list], may_exist=False
         )
     return message
+
+
+def create_message(
+    *,
+    kind: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    short_text: str = "",
+    url: str = "",
+    source: models.Model | None = None,
+    municipality: Municipality | None = None,
+    headers: dict[str, str] | None = None,
+) -> OutboundMessage:
+    """Store a message without deliveries yet; `add_deliveries` and `store_for_people` add
+    them (a fan-out to many people in steps). Same checks as `queue_message`."""
+    checked_headers = _checked_headers(headers or {})
+    if source is not None and source.pk is None:
+        raise ValueError("the source of a message must be saved first")
+    return OutboundMessage.objects.create(
+        kind=kind,
+        subject=_one_line(subject)[:SUBJECT_MAX_LENGTH],
+        body_text=body_text,
+        body_html=body_html,
+        short_text=_one_line(short_text)[:SHORT_TEXT_MAX_LENGTH],
+        url=url,
+        headers=checked_headers,
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+        municipality=municipality,
+    )
+
+
+def add_deliveries(
+    message: OutboundMessage, recipients: Iterable[Recipient], channels: Sequence[str]
+) -> int:
+    """Add a delivery per recipient × channel to `message` and send them after commit.
+
+    Safe to repeat for the same message (a fan-out task that runs again): a delivery that
+    exists already is kept as it is. Returns the number of deliveries added or kept."""
+    return _add_deliveries(message, recipients, channels, may_exist=True)
+
+
+def _add_deliveries(
+    message: OutboundMessage,
+    recipients: Iterable[Recipient],
+    channels: Sequence[str],
+    *,
+    may_exist: bool,
+) -> int:
+    channel_list = [get_channel(key) for key in channels]
+    now = timezone.now()
+    everyone = list(recipients)
+    rows: dict[tuple[str, str], Delivery] = {}
+    for channel in channel_list:
+        wanted = [r for r in everyone if r.channels is None or channel.key in r.channels]
+        for recipient, address in zip(wanted, channel.addresses_for(wanted), strict=True):
+            if address is None or (channel.key, address) in rows:
+                continue
+            rows[channel.key, address] = _new_delivery(message, channel, recipient, address, now)
+    with transaction.atomic(savepoint=False):
+        created = Delivery.objects.bulk_create(
+            rows.values(), batch_size=BULK_INSERT_SIZE, ignore_conflicts=may_exist
+        )
+        if may_exist or not all(delivery.pk for delivery in created):
+            # Ids are not returned when conflicts are ignored (nor by every database).
+            due = message.deliveries.filter(
+                status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
+            ).values_list("pk", flat=True)
+            ids = list(due.order_by("pk"))
+        else:
+            ids = [
+                d.pk
+                for d in created
+                if d.status == DeliveryStatus.QUEUED and d.next_attempt_at == now
+            ]
+        enqueue_on_commit(ids)
+    return len(rows)
+
+
+def store_for_people(message: OutboundMessage, channel_key: str, people: QuerySet[User]) -> int:
+    """Add delivered rows of a channel that stores its messages (the inbox) for everyone in
+    `people`, in one INSERT … SELECT inside the database: no Python object per person, so
+    the inboxes of 100,000 people fill in about a second. Returns the number of rows."""
+    channel = get_channel(channel_key)
+    if not channel.stores_only:
+        raise ValueError(f"channel {channel_key!r} sends its messages; use add_deliveries")
+    now = timezone.now()
+    moment = Value(now, output_field=models.DateTimeField())
+    nothing = Value(None, output_field=models.DateTimeField())
+    rows = (
+        people.exclude(pk__in=message.deliveries.filter(channel=channel_key).values("recipient"))
+        .order_by()
+        .annotate(
+            d_message=Value(message.pk, output_field=models.BigIntegerField()),
+            d_channel=Value(channel_key, output_field=models.CharField()),
+            d_recipient=F("pk"),
+            d_address=Cast("pk", output_field=models.CharField()),
+            d_language=F("preferred_language"),
+            d_status=Value(DeliveryStatus.SENT.value, output_field=models.CharField()),
+            d_attempts=Value(0, output_field=models.IntegerField()),
+            d_error=Value("", output_field=models.CharField()),
+            d_next=nothing,
+            d_claimed=nothing,
+            d_sent=moment,
+            d_read=nothing,
+            d_created=moment,
+        )
+        .values_list(
+            "d_message",
+            "d_channel",
+            "d_recipient",
+            "d_address",
+            "d_language",
+            "d_status",
+            "d_attempts",
+            "d_error",
+            "d_next",
+            "d_claimed",
+            "d_sent",
+            "d_read",
+            "d_created",
+        )
+    )
+    select_sql, params = rows.query.sql_with_params()
+    columns = ", ".join(
+        connection.ops.quote_name(_column(name))
+        for name in (
+            "message",
+            "channel",
+            "recipient",
+            "address",
+            "language",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "claimed_at",
+            "sent_at",
+            "read_at",
+            "created_at",
+        )
+    )
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        # Table and column names come from the model; every value travels as a parameter.
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)
+        return cursor.rowcount
+
+
+def _column(field_name: str) -> str:
+    field = Delivery._meta.get_field(field_name)
+    assert isinstance(field, models.Field)
+    assert field.column
+    return field.column
 
 
 def _new_delivery(

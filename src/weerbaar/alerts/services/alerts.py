@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from weerbaar.accounts.models import User
 from weerbaar.accounts.policy import Action, Actor, can, covers_municipality, require
-from weerbaar.alerts import audience, rendering
+from weerbaar.alerts import audience, preferences, rendering
 from weerbaar.alerts.models import (
     Alert,
     AlertCategory,
@@ -47,6 +47,8 @@ from weerbaar.network.models import Area, Municipality
 
 MAX_LIFETIME = datetime.timedelta(days=90)
 ALERT_CHANNELS = ("email", "inbox", "push", "sms")
+# The channels that leave the platform; the inbox is filled in the database (fan_out).
+SENT_CHANNELS = ("email", "push", "sms")
 SECTOR_MAX = 20
 
 
@@ -241,21 +243,42 @@ def set_requires_approval(actor: Actor, municipality: Municipality, required: bo
 
 
 def fan_out(alert_id: int) -> OutboundMessage | None:
-    """Queue the published alert for everyone it reaches; once (a second run finds the
-    message and stops). Returns the message, or None when there is nothing to send."""
+    """Queue the published alert for everyone it reaches, in two committed steps: first the
+    message and every inbox entry (one INSERT … SELECT in the database: the inboxes fill in
+    about a second, whatever the network's size), then the deliveries that leave the platform
+    (email, SMS, push), which the workers send. A second run finds each step done and does
+    not repeat it. Returns the message, or None when there is nothing to send."""
     with transaction.atomic():
         alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
         if alert is None or alert.status != AlertStatus.PUBLISHED:
             return None
-        existing = messages_of(alert).filter(kind="alert").first()
-        if existing is not None:
-            return existing
-        target = audience.Target.of(alert)
-        people = audience.people_in(target, MessageKind.ALERT).only(
-            "pk", "email", "phone", "preferred_language"
+        people = audience.people_in(audience.Target.of(alert), MessageKind.ALERT)
+        message = messages_of(alert).filter(kind="alert").first()
+        if message is None:
+            content = rendering.alert_message(alert)
+            message = outbox.create_message(
+                kind="alert",
+                subject=content.subject,
+                body_text=content.body_text,
+                short_text=content.short_text,
+                url=content.url,
+                source=alert,
+                municipality=alert.municipality,
+            )
+            outbox.store_for_people(
+                message, "inbox", preferences.choosing(people, MessageKind.ALERT, "inbox")
+            )
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert_id)
+        if alert.reach:  # the second step is done
+            return message
+        recipients = audience.recipients_for(
+            people.only("pk", "email", "phone", "preferred_language"),
+            MessageKind.ALERT,
+            severity=alert.severity,
+            leave_out={"inbox"},
         )
-        recipients = audience.recipients_for(people, MessageKind.ALERT, severity=alert.severity)
-        message = _queue("alert", rendering.alert_message(alert), recipients, alert, alert)
+        outbox.add_deliveries(message, recipients, SENT_CHANNELS)
         alert.reach = {
             channel: sum(per_status.values())
             for channel, per_status in delivery_counts(message).items()
