@@ -115,6 +115,7 @@ def main() -> None:
 def _start(stack: alert_stack.Stack, title: str) -> tuple[int, float, int]:
     alert_id, published_at = stack.publish(title=title)
     message_id, _committed = stack.wait_for_message(alert_id, timeout=600)
+    stack.wait_for_sent_channels(alert_id, timeout=600)
     expected = sum(stack.delivery_counts(message_id).get("email", {}).values())
     return message_id, published_at, expected
 

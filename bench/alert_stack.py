@@ -210,9 +210,9 @@ class Stack:
         return alert.pk, started
 
     def wait_for_message(self, alert_id: int, timeout: float) -> tuple[int, float]:
-        """Poll (every 10 ms) until the fan-out committed the alert's outbox message; its
-        deliveries, the inbox rows included, commit in the same transaction. Returns the
-        message id and when it was first seen."""
+        """Poll (every 10 ms) until the fan-out's first step committed the alert's outbox
+        message together with every inbox row (one transaction). Returns the message id and
+        when it was first seen."""
         from weerbaar.core.models import OutboundMessage
 
         query = OutboundMessage.objects.filter(
@@ -224,6 +224,18 @@ class Stack:
                 raise RuntimeError("the fan-out did not store the message in time")
             time.sleep(0.01)
         return message_id, time.time()
+
+    def wait_for_sent_channels(self, alert_id: int, timeout: float) -> float:
+        """Poll until the fan-out's second step committed the deliveries that leave the
+        platform (it sets the alert's `reach` in the same transaction). Returns when."""
+        from weerbaar.alerts.models import Alert
+
+        deadline = time.monotonic() + timeout
+        while not Alert.objects.filter(pk=alert_id).exclude(reach={}).exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the fan-out did not queue the emails in time")
+            time.sleep(0.01)
+        return time.time()
 
     def delivery_counts(self, message_id: int) -> dict[str, dict[str, int]]:
         from weerbaar.alerts.services.alerts import delivery_counts

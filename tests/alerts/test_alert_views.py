@@ -265,3 +265,17 @@ class TestAmbassadorForm:
     ) -> None:
         response = entrepreneur_client.get(reverse("alerts_portal:ambassador_new"))
         assert response.status_code == 403
+
+
+def test_choosing_sms_without_a_mobile_number_says_so(entrepreneur_client: Any) -> None:
+    url = reverse("alerts_portal:preferences")
+    entrepreneur_client.post(
+        url, {"section": "channels", "kind": "alert", "channels": ["email", "sms"]}
+    )
+    html = entrepreneur_client.get(url).content.decode()
+    assert "staat geen mobiel nummer dat sms kan ontvangen" in html
+    person = entrepreneur_client.person
+    person.phone = "06 12345678"
+    person.save()
+    html = entrepreneur_client.get(url).content.decode()
+    assert "staat geen mobiel nummer" not in html

@@ -24,6 +24,7 @@ from weerbaar.alerts.models import AlertStatus, MessageKind, RecipientSettings
 from weerbaar.alerts.preferences import channels_for
 from weerbaar.alerts.services import alerts as alert_services
 from weerbaar.alerts.services import inbox, preferences
+from weerbaar.contrib.sms.phone import normalise_mobile
 from weerbaar.network.models import Area, Municipality
 from weerbaar.network.services.portal import has_consent
 from weerbaar.network.views_portal import PortalView
@@ -199,6 +200,9 @@ class PreferencesView(PortalView, View):
                 }
             )
         context: dict[str, Any] = {
+            # SMS chosen but no number that can receive one: say so where it is chosen.
+            "sms_unreachable": "sms" in channels_for([user.pk], MessageKind.ALERT)[user.pk]
+            and normalise_mobile(user.phone) is None,
             "channel_forms": channel_forms,
             "quiet_form": quiet_form,
             "opted_out_at": settings_row.opted_out_at if settings_row else None,
