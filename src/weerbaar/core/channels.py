@@ -31,6 +31,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy as email_policy
 from email.utils import parseaddr
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -43,6 +44,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.utils import DNS_NAME
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +168,7 @@ class EmailChannel(Channel):
 
     def __init__(self) -> None:
         self._mailer: BaseEmailBackend | None = None
+        self._prepared = _PreparedEmails(self._email)
 
     def address_for(self, recipient: Recipient) -> str | None:
         # Lower case like account emails, so one person is one delivery; mailbox names are
@@ -177,21 +180,17 @@ class EmailChannel(Channel):
             validate_email(delivery.address)
         except ValidationError:
             raise PermanentDeliveryError("invalid email address") from None
-        message = delivery.message
-        email = EmailMultiAlternatives(
-            message.subject,
-            message.body_text,
-            None,
-            [delivery.address],
-            headers=self._headers(delivery),
-        )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
         try:
-            accepted = self._open_mailer().send_messages([email])
+            mailer = self._open_mailer()
+            if isinstance(mailer, SMTPBackend) and mailer.connection is not None:
+                prepared = self._prepared.for_delivery(mailer, delivery)
+                if prepared is not None:
+                    mailer.connection.sendmail(prepared.sender, [delivery.address], prepared.data)
+                    return
+            accepted = mailer.send_messages([self._email(delivery)])
         except ValueError as error:
             # The mailer builds the message: header problems are the message's fault, not
-            # the server's (building it a second time up front cost a third of a worker).
+            # the server's.
             raise PermanentDeliveryError(f"message cannot be built: {error}") from error
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _reply in error.recipients.values()]
@@ -216,6 +215,19 @@ class EmailChannel(Channel):
         if not accepted:
             raise TemporaryDeliveryError("the mail backend accepted nothing")
 
+    def _email(self, delivery: Delivery, to: str | None = None) -> EmailMultiAlternatives:
+        message = delivery.message
+        email = EmailMultiAlternatives(
+            message.subject,
+            message.body_text,
+            None,
+            [to or delivery.address],
+            headers=shared_headers(delivery) | ({} if to else personal_headers(delivery)),
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        return email
+
     def close(self) -> None:
         if self._mailer is None:
             return
@@ -233,18 +245,89 @@ class EmailChannel(Channel):
             self._mailer.open()
         return self._mailer
 
-    @staticmethod
-    def _headers(delivery: Delivery) -> dict[str, str]:
-        # RFC 3834: keeps out-of-office replies away from a noreply address.
-        headers = {"Auto-Submitted": "auto-generated"}
-        if delivery.language:
-            headers["Content-Language"] = delivery.language
-        headers.update(delivery.message.headers)
-        for provider in _HEADER_PROVIDERS:
-            headers.update(provider(delivery))
-        # The same on every attempt, so a receiving system can drop a duplicate.
-        headers["Message-ID"] = f"<weerbaar.delivery.{delivery.pk}@{_message_id_domain()}>"
-        return headers
+
+def shared_headers(delivery: Delivery) -> dict[str, str]:
+    """Headers every recipient of a message in one language gets."""
+    # RFC 3834: keeps out-of-office replies away from a noreply address.
+    headers = {"Auto-Submitted": "auto-generated"}
+    if delivery.language:
+        headers["Content-Language"] = delivery.language
+    headers.update(delivery.message.headers)
+    return headers
+
+
+def personal_headers(delivery: Delivery) -> dict[str, str]:
+    """Headers of one delivery: its providers' (List-Unsubscribe) and its Message-ID."""
+    headers: dict[str, str] = {}
+    for provider in _HEADER_PROVIDERS:
+        headers.update(provider(delivery))
+    # The same on every attempt, so a receiving system can drop a duplicate.
+    headers["Message-ID"] = f"<weerbaar.delivery.{delivery.pk}@{_message_id_domain()}>"
+    return headers
+
+
+@dataclass(frozen=True)
+class PreparedEmail:
+    sender: str
+    data: bytes
+
+
+class _PreparedEmails:
+    """The emails of one message over SMTP, built and serialised once per language; per
+    recipient only To, Message-ID and the personal headers are written in front.
+
+    Django builds and serialises every email with Python's email API (address parsing,
+    header folding, body encoding): about 1.5 ms of CPU each, most of a worker's time when
+    one alert goes to 100,000 people with the same text. Anything that does not fit plain
+    ASCII header lines (an international address, a header value with other characters)
+    goes the normal way instead (None)."""
+
+    PLACEHOLDER = "recipient@weerbaar.invalid"
+
+    def __init__(self, build: Callable[..., EmailMultiAlternatives]) -> None:
+        self._build = build
+        self._shared: dict[tuple[int, str], tuple[str, bytes]] = {}
+
+    def for_delivery(self, mailer: SMTPBackend, delivery: Delivery) -> PreparedEmail | None:
+        personal = {"To": delivery.address, **personal_headers(delivery)}
+        lines = [f"{name}: {value}" for name, value in personal.items()]
+        if not all(_plain_header_line(line) for line in lines):
+            return None
+        static = {name.lower() for name in delivery.message.headers}
+        if static & {name.lower() for name in personal}:
+            return None  # a message header a personal one replaces: the normal way
+        key = (delivery.message_id, delivery.language)
+        if key not in self._shared:
+            email = self._build(delivery, to=self.PLACEHOLDER)
+            raw = email.message(policy=email_policy.SMTP).as_bytes()
+            sender = mailer.prep_address(email.from_email)
+            # Django added a To (the placeholder) and a Message-ID of its own.
+            self._shared[key] = (sender, _without_fields(raw, {"to", "message-id"}))
+        sender, shared = self._shared[key]
+        head = "".join(f"{line}\r\n" for line in lines).encode("ascii")
+        return PreparedEmail(sender, head + shared)
+
+
+def _plain_header_line(line: str) -> bool:
+    return line.isascii() and "\r" not in line and "\n" not in line and len(line) <= 998
+
+
+def _without_fields(raw: bytes, names: set[str]) -> bytes:
+    """`raw` (a serialised message) without the header fields named in `names` (lower
+    case), continuation lines included; the body is untouched."""
+    head, separator, body = raw.partition(b"\r\n\r\n")
+    kept: list[bytes] = []
+    dropping = False
+    for line in head.split(b"\r\n"):
+        if line[:1] in (b" ", b"\t"):
+            if not dropping:
+                kept.append(line)
+            continue
+        name = line.split(b":", 1)[0].decode("ascii", "replace").strip().lower()
+        dropping = name in names
+        if not dropping:
+            kept.append(line)
+    return b"\r\n".join(kept) + separator + body
 
 
 HeaderProvider = Callable[["Delivery"], dict[str, str]]
