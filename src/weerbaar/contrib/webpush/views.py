@@ -14,6 +14,7 @@ notifications for every page.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +34,10 @@ from weerbaar.contrib.webpush import services
 MAX_BODY_BYTES = 8 * 1024
 
 
-class SubscriptionView(PolicyRequiredMixin, View):
+class SubscriptionView(PolicyRequiredMixin, View, ABC):
+    """A JSON POST about the logged-in person's push subscription; bad input answers 400
+    with the reason."""
+
     permission_action = Action.USE_PORTAL
     http_method_names = ["post", "options"]
 
@@ -43,8 +47,9 @@ class SubscriptionView(PolicyRequiredMixin, View):
         except ValidationError as error:
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
 
+    @abstractmethod
     def change(self, user: User, data: dict[str, Any]) -> HttpResponse:
-        raise NotImplementedError
+        """Apply the request body `data` for `user`; raise ValidationError on bad input."""
 
 
 class SubscribeView(SubscriptionView):
