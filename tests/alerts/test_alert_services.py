@@ -166,6 +166,24 @@ class TestPublish:
         alert.refresh_from_db()
         assert alert.reach == {"email": 1, "inbox": 1}
 
+    def test_a_large_audience_is_queued_in_chunks_each_person_once(
+        self,
+        oov: Any,
+        area: Any,
+        shop: Any,
+        publish: Any,
+        commit: Any,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(alerts, "FAN_OUT_CHUNK", 2)
+        people = [member(shop, email=f"ondernemer{n}@example.nl") for n in range(5)]
+        alert = publish(oov, areas=[area])
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+        Alert.objects.filter(pk=alert.pk).update(reach={})
+        commit(lambda: alerts.fan_out(alert.pk))
+        assert len(mail.outbox) == 5
+        assert Delivery.objects.filter(channel="email").count() == 5
+
     def test_sending_twice_is_refused(self, oov: Any, area: Any, shop: Any, publish: Any) -> None:
         member(shop)
         alert = publish(oov, areas=[area])

@@ -49,6 +49,7 @@ MAX_LIFETIME = datetime.timedelta(days=90)
 ALERT_CHANNELS = ("email", "inbox", "push", "sms")
 # The channels that leave the platform; the inbox is filled in the database (fan_out).
 SENT_CHANNELS = ("email", "push", "sms")
+FAN_OUT_CHUNK = 5000  # people per committed step of the fan-out
 SECTOR_MAX = 20
 
 
@@ -243,11 +244,13 @@ def set_requires_approval(actor: Actor, municipality: Municipality, required: bo
 
 
 def fan_out(alert_id: int) -> OutboundMessage | None:
-    """Queue the published alert for everyone it reaches, in two committed steps: first the
+    """Queue the published alert for everyone it reaches, in committed steps: first the
     message and every inbox entry (one INSERT … SELECT in the database: the inboxes fill in
     about a second, whatever the network's size), then the deliveries that leave the platform
-    (email, SMS, push), which the workers send. A second run finds each step done and does
-    not repeat it. Returns the message, or None when there is nothing to send."""
+    (email, SMS, push) in chunks of FAN_OUT_CHUNK people, which the workers start sending at
+    once; the alert's `reach` is set last and marks the fan-out done. A second run skips
+    what is done and adds nothing twice. Returns the message, or None when there is nothing
+    to send."""
     with transaction.atomic():
         alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
         if alert is None or alert.status != AlertStatus.PUBLISHED:
@@ -268,22 +271,29 @@ def fan_out(alert_id: int) -> OutboundMessage | None:
             outbox.store_for_people(
                 message, "inbox", preferences.choosing(people, MessageKind.ALERT, "inbox")
             )
+    if Alert.objects.filter(pk=alert_id).exclude(reach={}).exists():
+        return message  # the second step is done
+    # The deliveries that leave the platform, in chunks that commit one by one, so the
+    # workers start sending while the rest is still being queued. A chunk that exists
+    # already (a repeated task) is kept as it is.
+    person_ids = list(people.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(person_ids), FAN_OUT_CHUNK):
+        chunk = User.objects.filter(pk__in=person_ids[start : start + FAN_OUT_CHUNK]).only(
+            "pk", "email", "phone", "preferred_language"
+        )
+        with transaction.atomic():
+            recipients = audience.recipients_for(
+                chunk, MessageKind.ALERT, severity=alert.severity, leave_out={"inbox"}
+            )
+            outbox.add_deliveries(message, recipients, SENT_CHANNELS)
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert_id)
-        if alert.reach:  # the second step is done
-            return message
-        recipients = audience.recipients_for(
-            people.only("pk", "email", "phone", "preferred_language"),
-            MessageKind.ALERT,
-            severity=alert.severity,
-            leave_out={"inbox"},
-        )
-        outbox.add_deliveries(message, recipients, SENT_CHANNELS)
-        alert.reach = {
-            channel: sum(per_status.values())
-            for channel, per_status in delivery_counts(message).items()
-        }
-        alert.save(update_fields=["reach"])
+        if not alert.reach:
+            alert.reach = {
+                channel: sum(per_status.values())
+                for channel, per_status in delivery_counts(message).items()
+            }
+            alert.save(update_fields=["reach"])
     return message
 
 
