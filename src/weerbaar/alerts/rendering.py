@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from weerbaar.alerts.models import Alert, AlertUpdate, Severity
+from weerbaar.core.outbox import one_line
 
 SHORT_TEXT_LENGTH = 320
 
@@ -40,7 +41,7 @@ def alert_message(alert: Alert) -> MessageContent:
         subject = render_to_string("alerts/email/alert_subject.txt", context)
         body = render_to_string("alerts/email/alert.txt", context)
         short = render_to_string("alerts/email/alert_short.txt", context)
-    return MessageContent(_one_line(subject), body.strip() + "\n", _short(short, url), url)
+    return MessageContent(one_line(subject), body.strip() + "\n", _short(short, url), url)
 
 
 def update_message(alert: Alert, update: AlertUpdate) -> MessageContent:
@@ -50,17 +51,13 @@ def update_message(alert: Alert, update: AlertUpdate) -> MessageContent:
         subject = render_to_string("alerts/email/update_subject.txt", context)
         body = render_to_string("alerts/email/update.txt", context)
         short = render_to_string("alerts/email/update_short.txt", context)
-    return MessageContent(_one_line(subject), body.strip() + "\n", _short(short, url), url)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return MessageContent(one_line(subject), body.strip() + "\n", _short(short, url), url)
 
 
 def _short(text: str, url: str) -> str:
     """One line that leaves room for the link (SMS and push show both)."""
     room = SHORT_TEXT_LENGTH - len(url) - 1
-    line = _one_line(text)
+    line = one_line(text)
     if len(line) > room:
         line = line[: room - 1].rstrip() + "…"
     return f"{line} {url}"

@@ -26,7 +26,7 @@ from weerbaar.alerts.services import alerts as alert_services
 from weerbaar.alerts.services import inbox, preferences
 from weerbaar.contrib.sms.phone import normalise_mobile
 from weerbaar.network.models import Area, Municipality
-from weerbaar.network.services.portal import has_consent
+from weerbaar.network.services.portal import active_consents
 from weerbaar.network.views_portal import PortalView
 
 PAGE_SIZE = 20
@@ -181,13 +181,14 @@ class PreferencesView(PortalView, View):
         status: int = 200,
     ) -> HttpResponse:
         user = _user(self.request)
+        chosen = {kind: channels_for([user.pk], kind)[user.pk] for kind in MessageKind}
         channel_forms = []
         for kind in MessageKind:
             form = (forms_override or {}).get(kind)
             if form is None:
-                chosen = channels_for([user.pk], kind)[user.pk]
-                form = ChannelsForm(kind=kind, initial={"channels": sorted(chosen)})
+                form = ChannelsForm(kind=kind, initial={"channels": sorted(chosen[kind])})
             channel_forms.append(form)
+        given = active_consents(user)
         settings_row = RecipientSettings.objects.filter(person=user).first()
         if quiet_form is None:
             quiet_form = QuietHoursForm(
@@ -201,11 +202,11 @@ class PreferencesView(PortalView, View):
             )
         context: dict[str, Any] = {
             # SMS chosen but no number that can receive one: say so where it is chosen.
-            "sms_unreachable": "sms" in channels_for([user.pk], MessageKind.ALERT)[user.pk]
+            "sms_unreachable": "sms" in chosen[MessageKind.ALERT]
             and normalise_mobile(user.phone) is None,
             "channel_forms": channel_forms,
             "quiet_form": quiet_form,
             "opted_out_at": settings_row.opted_out_at if settings_row else None,
-            "consents": {kind: has_consent(user, kind.consent_purpose) for kind in MessageKind},
+            "consents": {kind: kind.consent_purpose in given for kind in MessageKind},
         }
         return render(self.request, self.template_name, context, status=status)

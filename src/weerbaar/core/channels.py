@@ -282,7 +282,7 @@ class _PreparedEmails:
     ASCII header lines (an international address, a header value with other characters)
     goes the normal way instead (None)."""
 
-    PLACEHOLDER = "recipient@weerbaar.invalid"
+    TEMPLATE_ADDRESS = "recipient@weerbaar.invalid"  # replaced by each recipient's own
 
     def __init__(self, build: Callable[..., EmailMultiAlternatives]) -> None:
         self._build = build
@@ -298,10 +298,10 @@ class _PreparedEmails:
             return None  # a message header a personal one replaces: the normal way
         key = (delivery.message_id, delivery.language)
         if key not in self._shared:
-            email = self._build(delivery, to=self.PLACEHOLDER)
+            email = self._build(delivery, to=self.TEMPLATE_ADDRESS)
             raw = email.message(policy=email_policy.SMTP).as_bytes()
             sender = mailer.prep_address(email.from_email)
-            # Django added a To (the placeholder) and a Message-ID of its own.
+            # Django wrote To (the template address) and a Message-ID of its own.
             self._shared[key] = (sender, _without_fields(raw, {"to", "message-id"}))
         sender, shared = self._shared[key]
         head = "".join(f"{line}\r\n" for line in lines).encode("ascii")

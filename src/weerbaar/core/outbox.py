@@ -85,10 +85,12 @@ __all__ = [
     "create_message",
     "delete_messages_for",
     "deliveries_for",
+    "one_line",
     "queue_message",
     "redrive_stale_deliveries",
     "retry_failed",
     "send_delivery_batch",
+    "split_subject",
     "store_for_people",
     "unread_count",
 ]
@@ -148,22 +150,20 @@ def queue_message(
     channel_list = [get_channel(key) for key in channels]
     # Checked before any write: a programming error must not leave the caller's
     # transaction broken.
-    _checked_headers(headers or {})
-    if source is not None and source.pk is None:
-        raise ValueError("the source of a message must be saved first")
+    message = _unsaved_message(
+        kind=kind,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        short_text=short_text,
+        url=url,
+        source=source,
+        municipality=municipality,
+        headers=headers,
+    )
     # No savepoint: the caller's transaction is the unit; on its own this is one transaction.
     with transaction.atomic(savepoint=False):
-        message = create_message(
-            kind=kind,
-            subject=subject,
-            body_text=body_text,
-            body_html=body_html,
-            short_text=short_text,
-            url=url,
-            source=source,
-            municipality=municipality,
-            headers=headers,
-        )
+        message.save()
         _add_deliveries(
             message, recipients, [channel.key for channel in channel_list], may_exist=False
         )
@@ -184,21 +184,56 @@ def create_message(
 ) -> OutboundMessage:
     """Store a message without deliveries yet; `add_deliveries` and `store_for_people` add
     them (a fan-out to many people in steps). Same checks as `queue_message`."""
+    message = _unsaved_message(
+        kind=kind,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        short_text=short_text,
+        url=url,
+        source=source,
+        municipality=municipality,
+        headers=headers,
+    )
+    message.save()
+    return message
+
+
+def _unsaved_message(
+    *,
+    kind: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    short_text: str,
+    url: str,
+    source: models.Model | None,
+    municipality: Municipality | None,
+    headers: dict[str, str] | None,
+) -> OutboundMessage:
+    """The checked, normalised message row, not yet saved (ValueError for reserved or
+    multi-line headers and an unsaved source)."""
     checked_headers = _checked_headers(headers or {})
     if source is not None and source.pk is None:
         raise ValueError("the source of a message must be saved first")
-    return OutboundMessage.objects.create(
+    return OutboundMessage(
         kind=kind,
-        subject=_one_line(subject)[:SUBJECT_MAX_LENGTH],
+        subject=one_line(subject)[:SUBJECT_MAX_LENGTH],
         body_text=body_text,
         body_html=body_html,
-        short_text=_one_line(short_text)[:SHORT_TEXT_MAX_LENGTH],
+        short_text=one_line(short_text)[:SHORT_TEXT_MAX_LENGTH],
         url=url,
         headers=checked_headers,
         source_type=source._meta.label_lower if source is not None else "",
         source_id=str(source.pk) if source is not None else "",
         municipality=municipality,
     )
+
+
+def split_subject(rendered: str) -> tuple[str, str]:
+    """A rendered text email whose first line is the subject: (subject, body text)."""
+    subject, _, text = rendered.partition("\n")
+    return subject.strip(), text.strip() + "\n"
 
 
 def add_deliveries(
@@ -590,5 +625,6 @@ def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
     return dict(headers)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """`text` with every run of white space (line breaks too) as one space."""
     return " ".join(text.split())

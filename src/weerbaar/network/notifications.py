@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from weerbaar.accounts.models import User
-from weerbaar.core.outbox import Recipient, queue_message
+from weerbaar.core.outbox import Recipient, queue_message, split_subject
 from weerbaar.network.models import Municipality
 
 
@@ -31,11 +31,11 @@ def welcome_new_member(person: User) -> None:
     }
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
         body = render_to_string("network/email/welcome.txt", context)
-    subject, _, text = body.partition("\n")
+    subject, text = split_subject(body)
     queue_message(
         kind="welcome",
-        subject=subject.strip(),
-        body_text=text.strip() + "\n",
+        subject=subject,
+        body_text=text,
         url=portal_url,
         recipients=[
             Recipient(address=person.email, user=person, language=person.preferred_language)

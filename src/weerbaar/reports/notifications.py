@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from weerbaar.accounts.models import User
-from weerbaar.core.outbox import Recipient, queue_message
+from weerbaar.core.outbox import Recipient, queue_message, split_subject
 from weerbaar.reports.models import Report
 
 REPORTER_LINK_SALT = "weerbaar.reports.reporter-link"
@@ -71,11 +71,11 @@ def _email_reporter(report: Report, kind: str, template: str, context: dict[str,
             f"reports/email/{template}.txt",
             {"report": report, "url": reporter_url(report), **context},
         )
-        subject, _, text = body.partition("\n")
+        subject, text = split_subject(body)
     queue_message(
         kind=kind,
-        subject=subject.strip(),
-        body_text=text.strip() + "\n",
+        subject=subject,
+        body_text=text,
         recipients=[Recipient(address=address, user=report.reporter)],
         source=report,
         municipality=report.municipality,
@@ -107,11 +107,11 @@ def notify_handlers(report: Report, handlers: Iterable[User], template: str) -> 
         return
     url = urljoin(settings.SITE_URL, reverse("reports_staff:detail", args=[report.reference]))
     body = render_to_string(f"reports/email/{template}.txt", {"report": report, "url": url})
-    subject, _, text = body.partition("\n")
+    subject, text = split_subject(body)
     queue_message(
         kind="report_handler_notice",
-        subject=subject.strip(),
-        body_text=text.strip() + "\n",
+        subject=subject,
+        body_text=text,
         recipients=recipients,
         source=report,
         municipality=report.municipality,

@@ -21,7 +21,7 @@ from weerbaar.alerts.unsubscribe import OUTBOUND_KINDS, UnsubscribeRequest
 from weerbaar.core.audit import record
 from weerbaar.core.outbox import cancel_pending_for_recipient
 from weerbaar.network.models import ConsentPurpose
-from weerbaar.network.services.portal import has_consent, withdraw_consent
+from weerbaar.network.services.portal import withdraw_consent
 
 ALL_OUTBOUND_KINDS = tuple(name for names in OUTBOUND_KINDS.values() for name in names)
 
@@ -98,12 +98,11 @@ def unsubscribe(request: UnsubscribeRequest) -> UnsubscribeOutcome:
     user = User.objects.filter(pk=request.person_id, is_active=True).first()
     if user is None:
         return UnsubscribeOutcome.ALREADY
-    purpose = request.kind.consent_purpose
     with transaction.atomic():
-        if not has_consent(user, purpose):
+        # Cancels what is pending through `consents_withdrawn` (stop_pending_after_withdrawal);
+        # nothing is withdrawn when the consent was withdrawn already.
+        if not withdraw_consent(actor_for(user), request.kind.consent_purpose):
             return UnsubscribeOutcome.ALREADY
-        # Cancels what is pending through `consents_withdrawn` (stop_pending_after_withdrawal).
-        withdraw_consent(actor_for(user), purpose)
         record(user, "alerts.unsubscribed", user, {"kind": request.kind.value})
     return UnsubscribeOutcome.DONE
 

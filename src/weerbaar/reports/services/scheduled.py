@@ -26,7 +26,12 @@ from weerbaar.accounts.policy import Action, actor_for, scope_queryset
 from weerbaar.core import audit
 from weerbaar.core.calendar import NATIONAL_CALENDAR
 from weerbaar.core.models import Delivery
-from weerbaar.core.outbox import Recipient, delete_messages_for, queue_message
+from weerbaar.core.outbox import (
+    Recipient,
+    delete_messages_for,
+    queue_message,
+    split_subject,
+)
 from weerbaar.network.models import Municipality
 from weerbaar.reports import config
 from weerbaar.reports.models import (
@@ -232,12 +237,12 @@ def send_overdue_digests(today: datetime.date | None = None) -> int:
                 "reports/email/overdue_digest.txt",
                 {"reports": listed, "total": total, "url": queue_url, "today": today},
             )
-        subject, _, text = body.partition("\n")
+        subject, text = split_subject(body)
         with transaction.atomic():
             queue_message(
                 kind=kind,
-                subject=subject.strip(),
-                body_text=text.strip() + "\n",
+                subject=subject,
+                body_text=text,
                 recipients=[
                     Recipient(address=user.email, user=user, language=user.preferred_language)
                 ],
