@@ -238,7 +238,7 @@ class Stack:
         return time.time()
 
     def delivery_counts(self, message_id: int) -> dict[str, dict[str, int]]:
-        from weerbaar.alerts.services.alerts import delivery_counts
+        from weerbaar.alerts.services.broadcast import delivery_counts
         from weerbaar.core.models import OutboundMessage
 
         return delivery_counts(OutboundMessage.objects.get(pk=message_id))

@@ -18,6 +18,8 @@ urlpatterns = [
     path("beheer/waarschuwingen/", include("weerbaar.alerts.urls_staff")),
     path("mijn/", include("weerbaar.alerts.urls_portal")),
     path("afmelden/", include("weerbaar.alerts.urls_public")),
+    path("beheer/nieuwsbrieven/", include("weerbaar.newsletters.urls_staff")),
+    path("nieuwsbrief/", include("weerbaar.newsletters.urls_public")),
     path("mijn/", include("weerbaar.network.urls_portal")),
     path("meldingen/", include("weerbaar.reports.urls_public")),
     path("gemeente/<slug:slug>/meldingen-in-cijfers/", include("weerbaar.insights.urls")),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.alerts.conftest import as_actor, draft, member, staff
 from tests.factories import MunicipalityFactory
 from weerbaar.alerts.models import Alert, AlertSettings, AlertStatus, AlertUpdate
-from weerbaar.alerts.services import alerts
+from weerbaar.alerts.services import alerts, broadcast
 from weerbaar.core.models import AuditEntry, Delivery, DeliveryStatus, OutboundMessage
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ class TestPublish:
         commit: Any,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        monkeypatch.setattr(alerts, "FAN_OUT_CHUNK", 2)
+        monkeypatch.setattr(broadcast, "FAN_OUT_CHUNK", 2)
         people = [member(shop, email=f"ondernemer{n}@example.nl") for n in range(5)]
         alert = publish(oov, areas=[area])
         assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)

@@ -60,6 +60,9 @@ class Action(StrEnum):
     COMPOSE_ALERT = "alerts.compose_alert"
     APPROVE_ALERT = "alerts.approve_alert"
     MANAGE_ALERT_SETTINGS = "alerts.manage_settings"
+    VIEW_NEWSLETTERS = "newsletters.view_newsletters"
+    # Segments, composing, tests, scheduling and sending.
+    COMPOSE_NEWSLETTER = "newsletters.compose_newsletter"
 
 
 R = Role
@@ -91,6 +94,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.COMPOSE_ALERT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE, R.AMBASSADOR}),
     Action.APPROVE_ALERT: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
     Action.MANAGE_ALERT_SETTINGS: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
+    Action.VIEW_NEWSLETTERS: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF, R.POLICE}),
+    Action.COMPOSE_NEWSLETTER: frozenset({R.PLATFORM_ADMIN, R.MUNICIPAL_STAFF}),
 }
 
 
@@ -240,6 +245,9 @@ SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
     # A platform-wide alert (no municipality) is in no scope but the administrator's.
     "alerts.alert": ("municipality_id", "target_areas__id"),
     "alerts.alertsettings": ("municipality_id", None),
+    # Platform-wide newsletters and segments (no municipality): the administrator's only.
+    "newsletters.newsletter": ("municipality_id", None),
+    "newsletters.segment": ("municipality_id", None),
     "accounts.user": (
         "business_links__business__municipality_id",
         "business_links__business__area_id",

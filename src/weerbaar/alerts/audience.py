@@ -1,13 +1,14 @@
 """Who a message reaches: from a target (municipalities, areas, sectors) to people and the
 channels each of them chose.
 
-A person is reached when they are linked to an active business in the target, their
-account is active, they gave consent for that kind of message (`MessageKind` →
-`ConsentPurpose`) and did not opt out of everything. Which channels then carry it follows
-their preferences (`alerts.preferences`), and whether a channel can reach them at all (an
-email address, a valid mobile number, a push subscription) is the channel's own decision
-(`Channel.addresses_for`). The reach preview and the fan-out use the same functions, so the
-number shown before sending is the number sent to.
+A person is reached when they are linked to an active business in the target (in one of
+the target's roles, when it names any), their account is active, they gave consent for
+that kind of message (`MessageKind` → `ConsentPurpose`) and did not opt out of everything.
+Which channels then carry it follows their preferences (`alerts.preferences`), and whether
+a channel can reach them at all (an email address, a valid mobile number, a push
+subscription) is the channel's own decision (`Channel.addresses_for`). The reach preview
+and the fan-out use the same functions, so the number shown before sending is the number
+sent to.
 
 Everything here is a few set-based queries, whatever the size of the network.
 """
@@ -25,7 +26,10 @@ from weerbaar.accounts.models import User
 from weerbaar.alerts import preferences
 from weerbaar.alerts.models import Alert, MessageKind, RecipientSettings, Severity
 from weerbaar.core.channels import Recipient, get_channel
-from weerbaar.network.models import Business, BusinessPerson, Consent
+from weerbaar.network.models import Ambassador, Business, BusinessPerson, Consent
+
+# The role of a person who represents an area in the network (beside the business roles).
+AMBASSADOR = "ambassador"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,10 @@ class Target:
     area_ids: frozenset[int] = frozenset()
     # SBI codes or leading digits; empty: every sector.
     sectors: tuple[str, ...] = ()
+    # Roles at the business ("owner", "manager", "employee") or "ambassador"; empty: all.
+    roles: frozenset[str] = frozenset()
+    # Only businesses that joined the network on or after this day; None: any.
+    joined_since: datetime.date | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -64,12 +72,20 @@ def businesses_in(target: Target) -> QuerySet[Business]:
         for code in target.sectors:
             sector_q |= Q(sbi_code__startswith=code)
         businesses = businesses.filter(sector_q)
+    if target.joined_since is not None:
+        businesses = businesses.filter(joined_network_on__gte=target.joined_since)
     return businesses
 
 
 def people_in(target: Target, kind: MessageKind) -> QuerySet[User]:
     """People reached by a message of `kind` to `target` (see the module docstring)."""
-    linked = BusinessPerson.objects.filter(business__in=businesses_in(target)).values("person_id")
+    links = BusinessPerson.objects.filter(business__in=businesses_in(target))
+    if target.roles:
+        in_role = Q(role__in=target.roles - {AMBASSADOR})
+        if AMBASSADOR in target.roles:
+            in_role |= Q(person__in=Ambassador.objects.filter(is_active=True).values("person_id"))
+        links = links.filter(in_role)
+    linked = links.values("person_id")
     consented = Consent.objects.filter(
         purpose=kind.consent_purpose, withdrawn_at__isnull=True
     ).values("person_id")

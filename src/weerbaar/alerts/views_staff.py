@@ -9,6 +9,7 @@ actor (404 outside it, 403 without the action). Every write calls
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -25,8 +26,9 @@ from weerbaar.alerts import audience, queries
 from weerbaar.alerts.forms_staff import AlertForm, SendBackForm, UpdateForm
 from weerbaar.alerts.models import Alert, AlertSettings, AlertStatus, MessageKind
 from weerbaar.alerts.services import alerts as alert_services
+from weerbaar.alerts.services import broadcast
 from weerbaar.core.channels import channel_choices
-from weerbaar.core.models import DeliveryStatus
+from weerbaar.core.models import DeliveryStatus, OutboundMessage
 from weerbaar.network.models import Area, Municipality
 from weerbaar.network.views_staff import Crumbs, StaffActionView, StaffView
 
@@ -176,11 +178,33 @@ class AlertDetailView(StaffView):
 def detail_context(view: StaffView, alert: Alert, **forms: Any) -> dict[str, Any]:
     """What the alert page shows: the alert, its updates, delivery figures per message and
     channel, and which buttons the actor gets."""
+    may_approve = view.can(Action.APPROVE_ALERT, alert)
+    is_author = alert.created_by_id == view.actor.user.pk
+    return {
+        "alert": alert,
+        "updates": list(alert.updates.select_related("created_by")),
+        "target_areas": list(alert.target_areas.select_related("municipality")),
+        "target_municipalities": list(alert.target_municipalities.all()),
+        "message_rows": delivery_table(alert_services.messages_of(alert).order_by("created_at")),
+        "may_edit": alert.status == AlertStatus.DRAFT and (is_author or may_approve),
+        "may_approve": may_approve
+        and alert.status == AlertStatus.AWAITING_APPROVAL
+        and not is_author,
+        "may_follow_up": may_approve and alert.status == AlertStatus.PUBLISHED,
+        "update_form": forms.get("update_form") or UpdateForm(),
+        "send_back_form": forms.get("send_back_form") or SendBackForm(),
+        "breadcrumbs": list_crumbs(),
+    }
+
+
+def delivery_table(messages: Iterable[OutboundMessage]) -> list[dict[str, Any]]:
+    """Per message, a row per channel with its deliveries waiting, sent, failed and
+    stopped: what staff see on an alert or newsletter page."""
     labels = dict(channel_choices())
-    message_rows = []
-    for message in alert_services.messages_of(alert).order_by("created_at"):
-        counts = alert_services.delivery_counts(message)
-        message_rows.append(
+    tables = []
+    for message in messages:
+        counts = broadcast.delivery_counts(message)
+        tables.append(
             {
                 "message": message,
                 "rows": [
@@ -196,23 +220,7 @@ def detail_context(view: StaffView, alert: Alert, **forms: Any) -> dict[str, Any
                 ],
             }
         )
-    may_approve = view.can(Action.APPROVE_ALERT, alert)
-    is_author = alert.created_by_id == view.actor.user.pk
-    return {
-        "alert": alert,
-        "updates": list(alert.updates.select_related("created_by")),
-        "target_areas": list(alert.target_areas.select_related("municipality")),
-        "target_municipalities": list(alert.target_municipalities.all()),
-        "message_rows": message_rows,
-        "may_edit": alert.status == AlertStatus.DRAFT and (is_author or may_approve),
-        "may_approve": may_approve
-        and alert.status == AlertStatus.AWAITING_APPROVAL
-        and not is_author,
-        "may_follow_up": may_approve and alert.status == AlertStatus.PUBLISHED,
-        "update_form": forms.get("update_form") or UpdateForm(),
-        "send_back_form": forms.get("send_back_form") or SendBackForm(),
-        "breadcrumbs": list_crumbs(),
-    }
+    return tables
 
 
 class AlertActionView(StaffActionView):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "weerbaar.network",
     "weerbaar.reports",
     "weerbaar.alerts",
+    "weerbaar.newsletters",
     "weerbaar.insights",
     "weerbaar.contrib.kvk",
     "weerbaar.contrib.pdok",

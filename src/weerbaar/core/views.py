@@ -45,6 +45,7 @@ class BackOfficeHomeView(PolicyRequiredMixin, TemplateView):
             "report_configuration": can(self.actor, Action.MANAGE_REPORT_CONFIGURATION),
             "report_categories": can(self.actor, Action.MANAGE_REPORT_CATEGORIES),
             "alerts": can(self.actor, Action.VIEW_ALERTS),
+            "newsletters": can(self.actor, Action.VIEW_NEWSLETTERS),
         }
         return context
 

@@ -37,6 +37,8 @@ WIDGET_CLASSES = {
     "Textarea": "utrecht-textarea utrecht-textarea--html-textarea",
     "Select": "utrecht-select utrecht-select--html-select",
     "CheckboxInput": "utrecht-checkbox utrecht-checkbox--html-input",
+    "CheckboxSelectMultiple": "utrecht-checkbox utrecht-checkbox--html-input",
+    "RadioSelect": "utrecht-radio-button utrecht-radio-button--html-input",
 }
 TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
 SELECT = forms.Select(attrs={"class": WIDGET_CLASSES["Select"]})

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from weerbaar.accounts.models import User
 from weerbaar.accounts.policy import Action, Actor, can, covers_municipality, require
-from weerbaar.alerts import audience, preferences, rendering
+from weerbaar.alerts import audience, rendering
 from weerbaar.alerts.models import (
     Alert,
     AlertCategory,
@@ -39,6 +39,7 @@ from weerbaar.alerts.models import (
     Severity,
     UpdateKind,
 )
+from weerbaar.alerts.services import broadcast
 from weerbaar.core import outbox
 from weerbaar.core.audit import record
 from weerbaar.core.channels import Recipient
@@ -49,7 +50,6 @@ MAX_LIFETIME = datetime.timedelta(days=90)
 ALERT_CHANNELS = ("email", "inbox", "push", "sms")
 # The channels that leave the platform; the inbox is filled in the database (fan_out).
 SENT_CHANNELS = ("email", "push", "sms")
-FAN_OUT_CHUNK = 5000  # people per committed step of the fan-out
 SECTOR_MAX = 20
 
 
@@ -244,11 +244,10 @@ def set_requires_approval(actor: Actor, municipality: Municipality, required: bo
 
 
 def fan_out(alert_id: int) -> OutboundMessage | None:
-    """Queue the published alert for everyone it reaches, in committed steps: first the
-    message and every inbox entry (one INSERT … SELECT in the database: the inboxes fill in
-    about a second, whatever the network's size), then the deliveries that leave the platform
-    (email, SMS, push) in chunks of FAN_OUT_CHUNK people, which the workers start sending at
-    once; the alert's `reach` is set last and marks the fan-out done. A second run skips
+    """Queue the published alert for everyone it reaches, in the committed steps of
+    `alerts.services.broadcast`: the message with every inbox entry, then the deliveries
+    that leave the platform in chunks the workers start sending at once; the alert's
+    `reach` is set last and marks the fan-out done. A second run skips
     what is done and adds nothing twice. Returns the message, or None when there is nothing
     to send."""
     with transaction.atomic():
@@ -268,31 +267,16 @@ def fan_out(alert_id: int) -> OutboundMessage | None:
                 source=alert,
                 municipality=alert.municipality,
             )
-            outbox.store_for_people(
-                message, "inbox", preferences.choosing(people, MessageKind.ALERT, "inbox")
-            )
+            broadcast.store_in_inboxes(message, people, MessageKind.ALERT)
     if Alert.objects.filter(pk=alert_id).exclude(reach={}).exists():
         return message  # the second step is done
-    # The deliveries that leave the platform, in chunks that commit one by one, so the
-    # workers start sending while the rest is still being queued. A chunk that exists
-    # already (a repeated task) is kept as it is.
-    person_ids = list(people.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(person_ids), FAN_OUT_CHUNK):
-        chunk = User.objects.filter(pk__in=person_ids[start : start + FAN_OUT_CHUNK]).only(
-            "pk", "email", "phone", "preferred_language"
-        )
-        with transaction.atomic():
-            recipients = audience.recipients_for(
-                chunk, MessageKind.ALERT, severity=alert.severity, leave_out={"inbox"}
-            )
-            outbox.add_deliveries(message, recipients, SENT_CHANNELS)
+    broadcast.queue_sent_deliveries(
+        message, people, MessageKind.ALERT, SENT_CHANNELS, severity=alert.severity
+    )
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert_id)
         if not alert.reach:
-            alert.reach = {
-                channel: sum(per_status.values())
-                for channel, per_status in delivery_counts(message).items()
-            }
+            alert.reach = broadcast.reach_per_channel(message)
             alert.save(update_fields=["reach"])
     return message
 
@@ -363,16 +347,6 @@ def messages_of(alert: Alert) -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(
         source_type="alerts.alert", source_id=str(alert.pk)
     ) | OutboundMessage.objects.filter(source_type="alerts.alertupdate", source_id__in=update_ids)
-
-
-def delivery_counts(message: OutboundMessage) -> dict[str, dict[str, int]]:
-    """{channel: {status: count}} of one message."""
-    counts: dict[str, dict[str, int]] = {}
-    rows = message.deliveries.values_list("channel", "status").order_by()
-    for channel, status in rows.iterator(chunk_size=10000):
-        per_status = counts.setdefault(channel, {})
-        per_status[status] = per_status.get(status, 0) + 1
-    return counts
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -54,6 +54,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "weerbaar.core.tasks.redrive_stale_deliveries",
         "schedule": crontab(),  # every minute: retries are due at minute resolution
     },
+    "send-due-newsletters": {
+        "task": "weerbaar.newsletters.tasks.send_due_newsletters",
+        "schedule": crontab(),  # scheduled newsletters go out within a minute of their time
+    },
     "close-resolved-reports": {
         "task": "weerbaar.reports.tasks.close_resolved_reports",
         "schedule": crontab(hour=2, minute=15),
