@@ -240,6 +240,47 @@ TABLE: list[Row] = [
     row("alerts_staff:update",              302, 403, 403, 403, 302, 302, 302, kwargs="alert_published_a", method="post", body="alert_update"),
     row("alerts_staff:update",              302, 403, 403, 403, 404, 404, 400, kwargs="alert_draft_b", method="post", body="alert_update"),
     row("alerts_staff:retry",               302, 403, 403, 403, 302, 302, 302, kwargs="alert_published_a", method="post"),
+    # Newsletters: municipal staff and administrators, in the scope of the segment's municipality.
+    row("newsletters_staff:list",            302, 403, 403, 403, 403, 200, 200),
+    row("newsletters_staff:create",          302, 403, 403, 403, 403, 200, 200),
+    row("newsletters_staff:create",          302, 403, 403, 403, 403, 302, 302, method="post", body="newsletter_a"),
+    row("newsletters_staff:create",          302, 403, 403, 403, 403, 400, 302, method="post", body="newsletter_b"),
+    row("newsletters_staff:segments",        302, 403, 403, 403, 403, 200, 200),
+    row("newsletters_staff:segment_create",  302, 403, 403, 403, 403, 200, 200),
+    row("newsletters_staff:segment_create",  302, 403, 403, 403, 403, 302, 302, method="post", body="segment_a"),
+    row("newsletters_staff:segment_create",  302, 403, 403, 403, 403, 400, 302, method="post", body="segment_b"),
+    row("newsletters_staff:segment_edit",    302, 403, 403, 403, 403, 200, 200, kwargs="segment_a"),
+    row("newsletters_staff:segment_edit",    302, 403, 403, 403, 403, 404, 200, kwargs="segment_b"),
+    row("newsletters_staff:segment_edit",    302, 403, 403, 403, 403, 302, 302, kwargs="segment_a", method="post", body="segment_a"),
+    row("newsletters_staff:segment_delete",  302, 403, 403, 403, 403, 302, 302, kwargs="segment_unused_a", method="post"),
+    row("newsletters_staff:segment_delete",  302, 403, 403, 403, 403, 404, 400, kwargs="segment_b", method="post"),
+    row("newsletters_staff:detail",          302, 403, 403, 403, 403, 200, 200, kwargs="newsletter_draft_a"),
+    row("newsletters_staff:detail",          302, 403, 403, 403, 403, 404, 200, kwargs="newsletter_draft_b"),
+    row("newsletters_staff:edit",            302, 403, 403, 403, 403, 200, 200, kwargs="newsletter_draft_a"),
+    row("newsletters_staff:edit",            302, 403, 403, 403, 403, 404, 200, kwargs="newsletter_draft_b"),
+    row("newsletters_staff:preview",         302, 403, 403, 403, 403, 200, 200, kwargs="newsletter_draft_a"),
+    row("newsletters_staff:preview",         302, 403, 403, 403, 403, 404, 200, kwargs="newsletter_draft_b"),
+    row("newsletters_staff:block_add",       302, 403, 403, 403, 403, 200, 200, kwargs="newsletter_text_a"),
+    row("newsletters_staff:block_add",       302, 403, 403, 403, 403, 404, 200, kwargs="newsletter_text_b"),
+    row("newsletters_staff:block_add",       302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_text_a", method="post", body="text_block"),
+    row("newsletters_staff:block_edit",      302, 403, 403, 403, 403, 200, 200, kwargs="newsletter_block_a"),
+    row("newsletters_staff:block_edit",      302, 403, 403, 403, 403, 404, 200, kwargs="newsletter_block_b"),
+    row("newsletters_staff:block_remove",    302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_block_a", method="post"),
+    row("newsletters_staff:block_remove",    302, 403, 403, 403, 403, 404, 302, kwargs="newsletter_block_b", method="post"),
+    row("newsletters_staff:block_up",        302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_block_a", method="post"),
+    row("newsletters_staff:block_down",      302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_block_a", method="post"),
+    row("newsletters_staff:test",            302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_draft_a", method="post", body="test_send"),
+    row("newsletters_staff:test",            302, 403, 403, 403, 403, 404, 302, kwargs="newsletter_draft_b", method="post", body="test_send"),
+    row("newsletters_staff:schedule",        302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_draft_a", method="post", body="schedule"),
+    row("newsletters_staff:schedule",        302, 403, 403, 403, 403, 404, 400, kwargs="newsletter_draft_b", method="post", body="schedule"),
+    row("newsletters_staff:unschedule",      302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_scheduled_a", method="post"),
+    row("newsletters_staff:unschedule",      302, 403, 403, 403, 403, 404, 400, kwargs="newsletter_draft_b", method="post"),
+    row("newsletters_staff:send",            302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_draft_a", method="post"),
+    row("newsletters_staff:send",            302, 403, 403, 403, 403, 404, 400, kwargs="newsletter_draft_b", method="post"),
+    row("newsletters_staff:retry",           302, 403, 403, 403, 403, 302, 302, kwargs="newsletter_draft_a", method="post"),
+    # The web version: public once sent, for anyone with the link; nothing before.
+    row("newsletters_public:web_version",    200, 200, 200, 200, 200, 200, 200, kwargs="newsletter_sent_a"),
+    row("newsletters_public:web_version",    404, 404, 404, 404, 404, 404, 404, kwargs="newsletter_public_draft_a"),
     # Alerts in the portal: own messages only; the alert page for those it reached.
     row("alerts_portal:inbox",              302, 200, 200, 403, 403, 403, 403),
     row("alerts_portal:message",            302, 200, 404, 403, 403, 403, 403, kwargs="inbox_own"),
@@ -315,6 +356,7 @@ def world(db: None) -> dict[str, Any]:
     org_b.save()
     reports = _reports_world(breda, delft, area_a1, area_a2, area_b, entrepreneur)
     alerts = _alerts_world(breda, delft, area_a1, area_b, entrepreneur, users)
+    newsletters = _newsletters_world(breda, delft, area_a1, area_b, entrepreneur)
     configuration = _configuration_world(breda, delft, area_a1, police_org, org_b)
     return {
         "users": users,
@@ -322,6 +364,7 @@ def world(db: None) -> dict[str, Any]:
             **reports["kwargs"],
             **configuration["kwargs"],
             **alerts["kwargs"],
+            **newsletters["kwargs"],
             "": {},
             "municipality_a": {"slug": breda.slug},
             "municipality_b": {"slug": delft.slug},
@@ -348,6 +391,7 @@ def world(db: None) -> dict[str, Any]:
             **reports["bodies"],
             **configuration["bodies"],
             **alerts["bodies"],
+            **newsletters["bodies"],
             "unlink_a1": {"business": business_a1.pk},
             "rename": {"name": "Nieuwe naam"},
             "new_municipality": {"name": "Tilburg"},
@@ -491,6 +535,75 @@ def _alerts_world(
     }
 
 
+def _newsletters_world(
+    breda: Any, delft: Any, area_a1: Any, area_b: Any, entrepreneur: Any
+) -> dict[str, Any]:
+    """Segments and newsletters of Breda (area A1, which reaches the entrepreneur) and Delft
+    (nobody asked for newsletters there): drafts with a block, one scheduled, one sent."""
+    from weerbaar.network.models import Consent, ConsentPurpose
+    from weerbaar.newsletters.models import Newsletter, NewsletterBlock, NewsletterStatus, Segment
+
+    Consent.objects.create(person=entrepreneur, purpose=ConsentPurpose.NEWSLETTER)
+
+    def segment(area: Any, name: str) -> Any:
+        created = Segment.objects.create(name=name, municipality=area.municipality)
+        created.areas.set([area])
+        return created
+
+    segment_a, segment_b = segment(area_a1, "Binnenstad"), segment(area_b, "Centrum")
+
+    def newsletter(segment: Any, status: str = NewsletterStatus.DRAFT, **fields: Any) -> Any:
+        created = Newsletter.objects.create(
+            title="Nieuwsbrief",
+            segment=segment,
+            municipality=segment.municipality,
+            status=status,
+            **fields,
+        )
+        NewsletterBlock.objects.create(
+            newsletter=created,
+            kind="text",
+            position=1,
+            data={"heading": "", "paragraphs": ["Hallo."]},
+        )
+        return created
+
+    draft_a, draft_b = newsletter(segment_a), newsletter(segment_b)
+    block_a, block_b = draft_a.blocks.get(), draft_b.blocks.get()
+    scheduled_a = newsletter(
+        segment_a,
+        NewsletterStatus.SCHEDULED,
+        scheduled_for=timezone.now() + datetime.timedelta(days=1),
+    )
+    sent_a = newsletter(segment_a, NewsletterStatus.SENT, sent_at=timezone.now())
+    later = timezone.localtime() + datetime.timedelta(days=1)
+    return {
+        "kwargs": {
+            "segment_a": {"pk": segment_a.pk},
+            "segment_b": {"pk": segment_b.pk},
+            "segment_unused_a": {"pk": segment(area_a1, "Ongebruikt").pk},
+            "newsletter_draft_a": {"pk": draft_a.pk},
+            "newsletter_draft_b": {"pk": draft_b.pk},
+            "newsletter_scheduled_a": {"pk": scheduled_a.pk},
+            "newsletter_text_a": {"pk": draft_a.pk, "kind": "text"},
+            "newsletter_text_b": {"pk": draft_b.pk, "kind": "text"},
+            "newsletter_block_a": {"pk": draft_a.pk, "block_pk": block_a.pk},
+            "newsletter_block_b": {"pk": draft_b.pk, "block_pk": block_b.pk},
+            "newsletter_sent_a": {"public_id": sent_a.public_id},
+            "newsletter_public_draft_a": {"public_id": draft_a.public_id},
+        },
+        "bodies": {
+            "newsletter_a": {"title": "December", "intro": "", "segment": segment_a.pk},
+            "newsletter_b": {"title": "December", "intro": "", "segment": segment_b.pk},
+            "segment_a": {"name": "Binnenstad A", "areas": [area_a1.pk], "sectors": ""},
+            "segment_b": {"name": "Centrum B", "areas": [area_b.pk], "sectors": ""},
+            "text_block": {"block-heading": "Kop", "block-body": "Tekst."},
+            "test_send": {"addresses": "test@example.nl"},
+            "schedule": {"scheduled_for": later.strftime("%Y-%m-%dT%H:%M")},
+        },
+    }
+
+
 def _configuration_world(
     breda: Any, delft: Any, area_a1: Any, police_org: Any, org_b: Any
 ) -> dict[str, Any]:
@@ -591,6 +704,8 @@ CHECKED_NAMESPACES = (
     "reports_api",
     "alerts_staff",
     "alerts_portal",
+    "newsletters_staff",
+    "newsletters_public",
 )
 
 

@@ -75,7 +75,7 @@ def test_a_sent_newsletter_can_no_longer_change(
     newsletter = send(commit, editor, draft_newsletter)
     block = newsletter.blocks.get()
     actor = as_actor(editor)
-    with pytest.raises(ValidationError, match="can no longer be changed"):
+    with pytest.raises(ValidationError, match="kan niet meer worden gewijzigd"):
         newsletters.add_block(actor, newsletter, "text", text_block())
     with pytest.raises(ValidationError):
         newsletters.change_block(actor, block, text_block(heading="Anders"))
@@ -91,12 +91,12 @@ def test_sending_needs_blocks_and_someone_to_reach(
     empty = newsletters.create_newsletter(
         actor, NewsletterDraft(title="Leeg", segment=centre_segment)
     )
-    with pytest.raises(ValidationError, match="at least one block"):
+    with pytest.raises(ValidationError, match="minstens één blok"):
         newsletters.send_newsletter(actor, empty)
     newsletters.add_block(actor, empty, "text", text_block())
     # Nobody in the centre asked for the newsletter.
     reader(centre, newsletter=False)
-    with pytest.raises(ValidationError, match="reach nobody"):
+    with pytest.raises(ValidationError, match="niemand bereiken"):
         newsletters.send_newsletter(actor, empty)
     empty.refresh_from_db()
     assert empty.status == NewsletterStatus.DRAFT
@@ -180,8 +180,8 @@ def test_a_test_goes_to_the_composer_marked_as_test_and_changes_nothing(
 @pytest.mark.parametrize(
     ("addresses", "message"),
     [
-        (["geen-adres"], "is not an email address"),
-        ([f"a{i}@example.nl" for i in range(6)], "at most 5 addresses"),
+        (["geen-adres"], "is geen e-mailadres"),
+        ([f"a{i}@example.nl" for i in range(6)], "maximaal 5 adressen"),
     ],
 )
 def test_test_addresses_are_checked(
@@ -218,11 +218,11 @@ def test_scheduling_is_checked_and_can_be_taken_back(
 ) -> None:
     reader(centre)
     actor = as_actor(editor)
-    with pytest.raises(ValidationError, match="in the future"):
+    with pytest.raises(ValidationError, match="in de toekomst"):
         newsletters.schedule_newsletter(
             actor, draft_newsletter, timezone.now() - datetime.timedelta(minutes=1)
         )
-    with pytest.raises(ValidationError, match="a year ahead"):
+    with pytest.raises(ValidationError, match="een jaar vooruit"):
         newsletters.schedule_newsletter(
             actor, draft_newsletter, timezone.now() + datetime.timedelta(days=400)
         )
@@ -234,7 +234,7 @@ def test_scheduling_is_checked_and_can_be_taken_back(
     back = newsletters.unschedule_newsletter(actor, scheduled)
     assert back.status == NewsletterStatus.DRAFT
     assert back.scheduled_for is None
-    with pytest.raises(ValidationError, match="Only a scheduled"):
+    with pytest.raises(ValidationError, match="Alleen een ingeplande"):
         newsletters.unschedule_newsletter(actor, back)
 
 
@@ -333,5 +333,5 @@ def test_bad_segments_are_refused(editor: Any, area: Any, draft: SegmentDraft, f
 def test_a_segment_in_use_cannot_be_deleted(
     editor: Any, centre_segment: Any, draft_newsletter: Any
 ) -> None:
-    with pytest.raises(ValidationError, match="used by 1 newsletters"):
+    with pytest.raises(ValidationError, match="gebruikt door 1 nieuwsbrieven"):
         segments.delete_segment(as_actor(editor), centre_segment)
