@@ -169,3 +169,18 @@ def test_the_printed_entrepreneur_and_ambassador_can_use_the_portal(client: obje
             assert client.get(reverse(name)).status_code == 200, (email, name)
     for slug in ("breda", "wijdemeren", "westland", "delft"):
         assert client.get(reverse("public:municipality", kwargs={"slug": slug})).status_code == 200
+
+
+def test_the_demo_has_segments_and_a_draft_newsletter_that_reaches_members() -> None:
+    from weerbaar.newsletters import segments
+    from weerbaar.newsletters.models import Newsletter, NewsletterStatus, Segment
+
+    load()
+    load()
+
+    newsletter = Newsletter.objects.get()
+    assert newsletter.status == NewsletterStatus.DRAFT
+    assert list(newsletter.blocks.values_list("kind", flat=True)) == ["text", "figures", "links"]
+    assert Segment.objects.count() == 3 * 4
+    assert segments.people_in(newsletter.segment).exists()
+    assert AuditEntry.objects.filter(action="demo_data.newsletters_loaded").count() == 1

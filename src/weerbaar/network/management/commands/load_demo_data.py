@@ -1,6 +1,7 @@
 """Load the demo: four municipalities from the seeds with areas, businesses, people,
-ambassadors, contacts, consents, a login per role, and a year of reports with their
-routing (`weerbaar.reports.demo`). Safe to run again; every run prints the logins and the
+ambassadors, contacts, consents, a login per role, a year of reports with their
+routing (`weerbaar.reports.demo`), and newsletter segments with a draft newsletter
+(`weerbaar.newsletters.demo`). Safe to run again; every run prints the logins and the
 receipt code of one anonymous demo report.
 
     manage.py load_demo_data
@@ -53,8 +54,21 @@ class Command(BaseCommand):
         from weerbaar.reports.demo import load_report_demo
 
         reports = load_report_demo()
+        from weerbaar.newsletters.demo import load_newsletter_demo
+
+        newsletters = load_newsletter_demo()
         self._print_summary(result, time.monotonic() - started)
         self._print_report_summary(reports)
+        if any(newsletters.values()):
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Demo newsletters loaded (segments: %(segments)s, "
+                        "newsletters: %(newsletters)s)."
+                    )
+                    % newsletters
+                )
+            )
         self._print_logins(result)
         self._print_receipt_code(reports)
 
