@@ -178,8 +178,10 @@ def detail_context(view: StaffView, alert: Alert, **forms: Any) -> dict[str, Any
     channel, and which buttons the actor gets."""
     labels = dict(channel_choices())
     message_rows = []
+    any_bounced = False
     for message in alert_services.messages_of(alert).order_by("created_at"):
         counts = alert_services.delivery_counts(message)
+        any_bounced |= any(per.get(DeliveryStatus.BOUNCED) for per in counts.values())
         message_rows.append(
             {
                 "message": message,
@@ -191,6 +193,7 @@ def detail_context(view: StaffView, alert: Alert, **forms: Any) -> dict[str, Any
                         "sent": per.get(DeliveryStatus.SENT, 0),
                         "failed": per.get(DeliveryStatus.FAILED, 0),
                         "cancelled": per.get(DeliveryStatus.CANCELLED, 0),
+                        "bounced": per.get(DeliveryStatus.BOUNCED, 0),
                     }
                     for channel, per in sorted(counts.items())
                 ],
@@ -204,6 +207,7 @@ def detail_context(view: StaffView, alert: Alert, **forms: Any) -> dict[str, Any
         "target_areas": list(alert.target_areas.select_related("municipality")),
         "target_municipalities": list(alert.target_municipalities.all()),
         "message_rows": message_rows,
+        "any_bounced": any_bounced,
         "may_edit": alert.status == AlertStatus.DRAFT and (is_author or may_approve),
         "may_approve": may_approve
         and alert.status == AlertStatus.AWAITING_APPROVAL
