@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from weerbaar.conf.includes.email import sends_through_provider
+
 urlpatterns = [
     path("", include("weerbaar.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -30,6 +32,10 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
 ]
+
+if sends_through_provider(settings.MAILERS):
+    # The email provider's tracking webhooks, which report bounces (core.bounces).
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -16,7 +16,9 @@ from tests.alerts.conftest import member
 from tests.helpers import login_verified
 from weerbaar.alerts.models import Alert, AlertStatus, MessageKind
 from weerbaar.alerts.preferences import channels_for
-from weerbaar.core.models import Delivery
+from weerbaar.core import outbox
+from weerbaar.core.channels import EmailChannel
+from weerbaar.core.models import Delivery, DeliveryStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +88,31 @@ class TestStaffPages:
         html = detail.content.decode()
         assert "Bezorging" in html
         assert "Een update versturen" in html
+
+    def test_bounced_emails_are_counted_apart_and_not_sent_again(
+        self, oov_client: Client, oov: Any, area: Any, shop: Any, publish: Any, commit: Any
+    ) -> None:
+        member(shop, email="bakker@example.nl")
+        member(shop, email="slager@example.nl")
+        alert = publish(oov, areas=[area])
+        emails = Delivery.objects.filter(channel="email").order_by("address")
+        bounced, failed = emails
+        outbox.record_bounce(bounced.pk, reason="bounce report 5.1.1: user unknown")
+        emails.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED, next_attempt_at=None)
+
+        detail = oov_client.get(reverse("alerts_staff:detail", args=[alert.pk]))
+        [email_row] = [
+            row
+            for row in detail.context["deliveries"].tables[0]["rows"]
+            if row["channel"] == EmailChannel.label
+        ]
+        assert (email_row["sent"], email_row["failed"], email_row["bounced"]) == (0, 1, 1)
+        assert detail.context["deliveries"].any_bounced
+        mail.outbox = []
+        commit(lambda: oov_client.post(reverse("alerts_staff:retry", args=[alert.pk])))
+
+        assert [m.to for m in mail.outbox] == [["slager@example.nl"]]
+        assert emails.get(pk=bounced.pk).status == DeliveryStatus.BOUNCED
 
     def test_bad_input_is_shown_with_400_and_nothing_saved(
         self, oov_client: Client, area: Any

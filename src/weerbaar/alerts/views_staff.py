@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -185,7 +186,7 @@ def detail_context(view: StaffView, alert: Alert, **forms: Any) -> dict[str, Any
         "updates": list(alert.updates.select_related("created_by")),
         "target_areas": list(alert.target_areas.select_related("municipality")),
         "target_municipalities": list(alert.target_municipalities.all()),
-        "message_rows": delivery_table(alert_services.messages_of(alert).order_by("created_at")),
+        "deliveries": delivery_figures(alert_services.messages_of(alert).order_by("created_at")),
         "may_edit": alert.status == AlertStatus.DRAFT and (is_author or may_approve),
         "may_approve": may_approve
         and alert.status == AlertStatus.AWAITING_APPROVAL
@@ -197,14 +198,25 @@ def detail_context(view: StaffView, alert: Alert, **forms: Any) -> dict[str, Any
     }
 
 
-def delivery_table(messages: Iterable[OutboundMessage]) -> list[dict[str, Any]]:
-    """Per message, a row per channel with its deliveries waiting, sent, failed and
-    stopped: what staff see on an alert or newsletter page."""
+@dataclass
+class DeliveryFigures:
+    """What staff see of the deliveries on an alert or newsletter page: per message a table
+    with a row per channel (waiting, sent, failed, stopped, bounced)."""
+
+    tables: list[dict[str, Any]] = field(default_factory=list)
+    any_bounced: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.tables)
+
+
+def delivery_figures(messages: Iterable[OutboundMessage]) -> DeliveryFigures:
     labels = dict(channel_choices())
-    tables = []
+    figures = DeliveryFigures()
     for message in messages:
         counts = broadcast.delivery_counts(message)
-        tables.append(
+        figures.any_bounced |= any(per.get(DeliveryStatus.BOUNCED) for per in counts.values())
+        figures.tables.append(
             {
                 "message": message,
                 "rows": [
@@ -215,12 +227,13 @@ def delivery_table(messages: Iterable[OutboundMessage]) -> list[dict[str, Any]]:
                         "sent": per.get(DeliveryStatus.SENT, 0),
                         "failed": per.get(DeliveryStatus.FAILED, 0),
                         "cancelled": per.get(DeliveryStatus.CANCELLED, 0),
+                        "bounced": per.get(DeliveryStatus.BOUNCED, 0),
                     }
                     for channel, per in sorted(counts.items())
                 ],
             }
         )
-    return tables
+    return figures
 
 
 class AlertActionView(StaffActionView):

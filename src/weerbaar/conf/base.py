@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "anymail",
     "weerbaar.core",
     "weerbaar.accounts",
     "weerbaar.network",
@@ -141,6 +142,7 @@ from weerbaar.conf.includes.database import (
     DATABASES,
 )
 from weerbaar.conf.includes.email import (
+    ANYMAIL,
     CONSOLE_BACKEND,
     DEFAULT_FROM_EMAIL,
     MAILERS,

@@ -6,13 +6,18 @@ from weerbaar.conf.base import *
 from weerbaar.conf.base import CELERY_BROKER_URL, SECRET_KEY
 from weerbaar.conf.base import STORAGES as BASE_STORAGES
 from weerbaar.conf.environ import config
-from weerbaar.conf.includes.email import SMTP_BACKEND, mailers
+from weerbaar.conf.includes.email import ANYMAIL, SMTP_BACKEND, mailers, sends_through_provider
 
 if SECRET_KEY.startswith("dev-only-"):
     raise ImproperlyConfigured("Set SECRET_KEY: production refuses the development key.")
 
 DEBUG = False
 MAILERS = mailers(SMTP_BACKEND)
+if sends_through_provider(MAILERS) and not ANYMAIL["WEBHOOK_SECRET"]:
+    # Anyone could otherwise post made-up bounces to the provider webhook.
+    raise ImproperlyConfigured(
+        "Set ANYMAIL_WEBHOOK_SECRET: production refuses open email provider webhooks."
+    )
 CELERY_TASK_ALWAYS_EAGER = config(
     "CELERY_TASK_ALWAYS_EAGER", False, help="Run tasks inline (production: false)."
 )

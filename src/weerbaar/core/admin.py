@@ -65,7 +65,7 @@ class DeliveryAdmin(ReadOnlyAdmin[Delivery]):
         "message",
     )
     list_filter = ("status", "channel")
-    search_fields = ("address", "message__subject")
+    search_fields = ("address", "message__subject", "provider_message_id")
     list_select_related = ("message",)
     ordering = ("-created_at", "-id")
     raw_id_fields = ("message", "recipient")

@@ -40,6 +40,7 @@ from anymail.exceptions import (
     AnymailAPIError,
     AnymailError,
 )
+from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -47,6 +48,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.utils import DNS_NAME
 from django.core.validators import validate_email
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -55,6 +57,11 @@ if TYPE_CHECKING:
     from weerbaar.core.models import Delivery
 
 logger = logging.getLogger(__name__)
+
+# Metadata key of the delivery id on an email sent through a django-anymail provider; the
+# provider echoes it in its tracking webhooks, which is how a bounce finds its delivery
+# (core.bounces). Prefixed: other applications may share the provider account.
+DELIVERY_METADATA_KEY = "weerbaar_delivery"
 
 
 class DeliveryError(Exception):
@@ -187,7 +194,8 @@ class EmailChannel(Channel):
                 if prepared is not None:
                     mailer.connection.sendmail(prepared.sender, [delivery.address], prepared.data)
                     return
-            accepted = mailer.send_messages([self._email(delivery)])
+            email = self._email(delivery)
+            accepted = mailer.send_messages([email])
         except ValueError as error:
             # The mailer builds the message: header problems are the message's fault, not
             # the server's.
@@ -214,16 +222,21 @@ class EmailChannel(Channel):
             raise ChannelUnavailableError(f"mail server: {error!r}") from error
         if not accepted:
             raise TemporaryDeliveryError("the mail backend accepted nothing")
+        _remember_provider_message_id(delivery, email)
 
     def _email(self, delivery: Delivery, to: str | None = None) -> EmailMultiAlternatives:
         message = delivery.message
-        email = EmailMultiAlternatives(
+        # An EmailMultiAlternatives that django-anymail providers read metadata from; other
+        # mailers ignore it.
+        email = AnymailMessage(
             message.subject,
             message.body_text,
             None,
             [to or delivery.address],
             headers=shared_headers(delivery) | ({} if to else personal_headers(delivery)),
         )
+        if to is None:
+            email.metadata = {DELIVERY_METADATA_KEY: str(delivery.pk)}
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
         return email
@@ -244,6 +257,28 @@ class EmailChannel(Channel):
             self._mailer = mailers.default
             self._mailer.open()
         return self._mailer
+
+
+def _remember_provider_message_id(delivery: Delivery, email: EmailMultiAlternatives) -> None:
+    """Store the id a django-anymail provider gave the email, to match its bounce reports
+    that do not echo our metadata. Other mailers set no `anymail_status`: nothing to do.
+
+    The email has gone out by now, so a database error here must not fail the delivery (it
+    would be sent again); the provider's report then finds the delivery by metadata or not
+    at all."""
+    from weerbaar.core.models import Delivery
+
+    status = getattr(email, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    if message_id is None or isinstance(message_id, set):
+        return  # none, or one per recipient of a message to several (not ours)
+    provider_id = str(message_id)[: Delivery._meta.get_field("provider_message_id").max_length]
+    try:
+        Delivery.objects.filter(pk=delivery.pk).update(provider_message_id=provider_id)
+    except DatabaseError:
+        logger.warning("could not store the provider id of delivery %s", delivery.pk)
+    else:
+        delivery.provider_message_id = provider_id
 
 
 def shared_headers(delivery: Delivery) -> dict[str, str]:

@@ -104,13 +104,16 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
     CANCELLED = "cancelled", _("cancelled")
+    # Sent, but the receiving side reported later that the email did not arrive (a bounce).
+    BOUNCED = "bounced", _("bounced")
 
 
 class Delivery(models.Model):
     """One message to one recipient through one channel, and how far sending it got.
 
     A FAILED row with a `next_attempt_at` is retried at that time; without one it failed for
-    good (permanent error or out of attempts)."""
+    good (permanent error or out of attempts). A BOUNCED row was sent and is never sent again;
+    `last_error` says why it did not arrive."""
 
     message = models.ForeignKey(
         OutboundMessage,
@@ -144,6 +147,17 @@ class Delivery(models.Model):
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    bounced_at = models.DateTimeField(
+        _("bounced at"),
+        null=True,
+        blank=True,
+        help_text=_("When the receiving side reported that the email did not arrive."),
+    )
+    # The email provider's own id (django-anymail), to match its bounce reports when they do
+    # not echo our metadata. A database default too: `store_for_people` inserts rows in SQL.
+    provider_message_id = models.CharField(
+        _("provider message id"), max_length=255, blank=True, default="", db_default=""
+    )
     read_at = models.DateTimeField(
         _("read at"),
         null=True,
@@ -160,7 +174,16 @@ class Delivery(models.Model):
                 fields=["message", "channel", "address"], name="core_delivery_once_per_address"
             )
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # Partial: most rows have none (SMTP, SMS, inbox), and a fan-out to 100,000 people
+            # should not write 100,000 empty keys.
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~models.Q(provider_message_id=""),
+                name="core_delivery_provider_id",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.address} ({self.status})"

@@ -13,6 +13,10 @@ Life of a delivery
                             ─> FAILED, next_attempt_at empty: permanent error or out of
                                attempts; `retry_failed()` puts it back in the queue
     QUEUED or FAILED ─> CANCELLED (`cancel_deliveries()`)
+    SENT email ─> BOUNCED (`record_bounce()`): the receiving side reported later that it did
+                  not arrive (an email provider's webhook, a bounce email; core.bounces).
+                  Final: neither the redrive nor `retry_failed()` sends it again, since
+                  mailing an address that bounced for good harms the sender's reputation.
 
 Guarantees
     - Nothing is sent for a transaction that rolls back: the rows are written in the
@@ -62,6 +66,7 @@ from weerbaar.core.channels import (
     Channel,
     ChannelUnavailableError,
     DeliveryError,
+    EmailChannel,
     PermanentDeliveryError,
     Recipient,
     TemporaryDeliveryError,
@@ -87,6 +92,7 @@ __all__ = [
     "deliveries_for",
     "one_line",
     "queue_message",
+    "record_bounce",
     "redrive_stale_deliveries",
     "retry_failed",
     "send_delivery_batch",
@@ -502,6 +508,8 @@ def retry_failed(message: OutboundMessage, *, actor: User | None = None) -> int:
 
     For staff who fixed the cause (an address, the mail settings); the calling service checks
     that `actor` may manage this message. Audited. Returns the number of deliveries queued.
+    BOUNCED deliveries stay as they are: the address refused the email for good, and mailing
+    it again harms the sender's reputation with every receiving system.
     """
     with transaction.atomic():
         failed = message.deliveries.filter(status=DeliveryStatus.FAILED)
@@ -528,6 +536,41 @@ def cancel_deliveries(message: OutboundMessage, *, actor: User | None = None) ->
         if cancelled:
             record(actor, "outbox.deliveries_cancelled", message, {"deliveries": cancelled})
     return cancelled
+
+
+def record_bounce(
+    delivery_id: int, *, reason: str, recipient: str = "", bounced_at: datetime | None = None
+) -> bool:
+    """Mark a sent email delivery BOUNCED: the receiving side reported that it did not arrive.
+
+    Called by the bounce receivers in core.bounces (an email provider's webhook, a bounce
+    email piped to `manage.py process_bounce`), which decide that the failure is permanent.
+    Only a SENT delivery of the email channel changes, in one conditional UPDATE, so the same
+    report twice, or two reports at once, change it once; an unknown id changes nothing. With
+    `recipient`, the delivery must have gone to that address: a report that names another
+    one belongs to someone else's email. `reason` is stored as the delivery's last error.
+    Not audited: nobody acted. Returns whether the delivery changed.
+    """
+    sent = Delivery.objects.filter(
+        pk=delivery_id, channel=EmailChannel.key, status=DeliveryStatus.SENT
+    )
+    if recipient:
+        sent = sent.filter(address=recipient.strip().lower())
+    changed = sent.update(
+        status=DeliveryStatus.BOUNCED,
+        bounced_at=bounced_at or timezone.now(),
+        next_attempt_at=None,
+        last_error=one_line(reason)[:ERROR_MAX_LENGTH],
+    )
+    if changed:
+        logger.info("delivery %s bounced: %s", delivery_id, one_line(reason)[:200])
+    else:
+        logger.info(
+            "bounce for delivery %s not recorded: unknown, not a sent email, already "
+            "bounced, or sent to another address",
+            delivery_id,
+        )
+    return bool(changed)
 
 
 def cancel_pending_for_recipient(user: User, kinds: Sequence[str]) -> int:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from weerbaar.accounts.policy import Action, covers_municipality
-from weerbaar.alerts.views_staff import delivery_table
+from weerbaar.alerts.views_staff import delivery_figures
 from weerbaar.network.forms_staff import StaffForm
 from weerbaar.network.models import Area, Municipality
 from weerbaar.network.views_staff import Crumbs, StaffActionView, StaffFormView, StaffView
@@ -120,7 +120,7 @@ def detail_context(view: StaffView, newsletter: Newsletter, **forms: Any) -> dic
         "blocks": rendering.rendered_blocks(newsletter),
         "block_types": block_types(),
         "reach": None if sent else segments.reach_of(segments.target_of(newsletter.segment)),
-        "message_rows": delivery_table(newsletter_services.messages_of(newsletter)),
+        "deliveries": delivery_figures(newsletter_services.messages_of(newsletter)),
         "web_url": rendering.web_url(newsletter) if sent else "",
         "may_edit": may_compose and is_draft,
         "may_unschedule": may_compose and newsletter.status == NewsletterStatus.SCHEDULED,

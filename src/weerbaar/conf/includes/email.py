@@ -6,6 +6,13 @@ from weerbaar.conf.environ import config
 
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+PROVIDER_BACKENDS = "anymail.backends."
+
+
+def sends_through_provider(mailers: dict[str, dict[str, Any]]) -> bool:
+    """Whether the default mailer is a django-anymail provider: then the provider's tracking
+    webhooks (bounces, core.bounces) are mounted under /anymail/."""
+    return str(mailers["default"]["BACKEND"]).startswith(PROVIDER_BACKENDS)
 
 
 def mailers(default_backend: str) -> dict[str, dict[str, Any]]:
@@ -34,3 +41,14 @@ MAILERS = mailers(CONSOLE_BACKEND)
 DEFAULT_FROM_EMAIL = config(
     "DEFAULT_FROM_EMAIL", "Weerbaar <noreply@weerbaar.localhost>", help="Sender of emails."
 )
+# django-anymail reads its options from this dict; the webhooks are its only use here.
+ANYMAIL: dict[str, Any] = {
+    "WEBHOOK_SECRET": config(
+        "ANYMAIL_WEBHOOK_SECRET",
+        [],
+        help="user:password the email provider must send (HTTP basic auth) to its tracking "
+        "webhook /anymail/<provider>/tracking/, which reports bounces; several, "
+        "comma-separated, while changing it. Required in production with an anymail "
+        "EMAIL_BACKEND.",
+    ),
+}
