@@ -1,6 +1,9 @@
 """Outgoing email, as Django 6.1 mailers (the EMAIL_* settings are deprecated)."""
 
+import json
 from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 
 from weerbaar.conf.environ import config
 
@@ -34,7 +37,34 @@ def mailers(default_backend: str) -> dict[str, dict[str, Any]]:
             "use_tls": config("EMAIL_USE_TLS", False, help="Use STARTTLS for SMTP."),
             "timeout": config("EMAIL_TIMEOUT", 10, help="SMTP timeout in seconds."),
         }
+    elif backend.startswith(PROVIDER_BACKENDS):
+        options = provider_options(
+            config(
+                "EMAIL_PROVIDER_OPTIONS",
+                "",
+                help="Options of the anymail provider backend as JSON, with the keyword names "
+                'of the provider\'s settings, for example {"api_key": "…"} (Brevo, Mailgun, '
+                'SendGrid, Resend) or {"server_token": "…"} (Postmark). Keep it secret.',
+            )
+        )
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+def provider_options(raw: str) -> dict[str, Any]:
+    """EMAIL_PROVIDER_OPTIONS: a JSON object of keyword arguments for the provider backend
+    (anymail accepts each of its ESP settings, lower case, as one). Anything else stops the
+    start with a message naming the variable, not a traceback from deep inside anymail."""
+    if not raw.strip():
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"EMAIL_PROVIDER_OPTIONS is not valid JSON: {error}") from None
+    if not isinstance(parsed, dict) or not all(isinstance(key, str) for key in parsed):
+        raise ImproperlyConfigured(
+            'EMAIL_PROVIDER_OPTIONS must be a JSON object, such as {"api_key": "…"}.'
+        )
+    return parsed
 
 
 MAILERS = mailers(CONSOLE_BACKEND)
