@@ -18,3 +18,20 @@ def login_verified(client: Client, user: Any) -> None:
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
+
+
+def sent_email_delivery(address: str) -> Any:
+    """A report-feedback email to `address` that went out (for bounce tests)."""
+    from weerbaar.core import outbox
+    from weerbaar.core.channels import Recipient
+    from weerbaar.core.models import Delivery, DeliveryStatus
+
+    message = outbox.queue_message(
+        kind="report_feedback",
+        subject="Terugkoppeling",
+        body_text="Dank voor uw melding.",
+        recipients=[Recipient(address=address)],
+    )
+    delivery = message.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT)
+    return delivery

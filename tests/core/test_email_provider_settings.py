@@ -7,7 +7,7 @@ import pytest
 from anymail.backends.postmark import EmailBackend as PostmarkBackend
 from django.core.exceptions import ImproperlyConfigured
 
-from weerbaar.conf.includes.email import SMTP_BACKEND, mailers
+from weerbaar.conf.includes.email import CONSOLE_BACKEND, mailers
 
 POSTMARK = "anymail.backends.postmark.EmailBackend"
 
@@ -16,7 +16,7 @@ def test_the_provider_gets_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EMAIL_BACKEND", POSTMARK)
     monkeypatch.setenv("EMAIL_PROVIDER_OPTIONS", '{"server_token": "token-123"}')
 
-    configured = mailers(SMTP_BACKEND)["default"]
+    configured = mailers(CONSOLE_BACKEND)["default"]
 
     assert configured == {"BACKEND": POSTMARK, "OPTIONS": {"server_token": "token-123"}}
     backend = PostmarkBackend(**configured["OPTIONS"])
@@ -26,7 +26,7 @@ def test_the_provider_gets_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_without_options_the_provider_backend_gets_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EMAIL_BACKEND", POSTMARK)
     monkeypatch.delenv("EMAIL_PROVIDER_OPTIONS", raising=False)
-    assert mailers(SMTP_BACKEND)["default"]["OPTIONS"] == {}
+    assert mailers(CONSOLE_BACKEND)["default"]["OPTIONS"] == {}
 
 
 @pytest.mark.parametrize("raw", ["api_key=abc", "[1, 2]", '{"api_key": "abc"'])
@@ -36,4 +36,4 @@ def test_bad_options_stop_the_start_naming_the_variable(
     monkeypatch.setenv("EMAIL_BACKEND", POSTMARK)
     monkeypatch.setenv("EMAIL_PROVIDER_OPTIONS", raw)
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PROVIDER_OPTIONS"):
-        mailers(SMTP_BACKEND)
+        mailers(CONSOLE_BACKEND)

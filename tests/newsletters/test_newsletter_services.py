@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from tests.alerts.conftest import as_actor
 from tests.factories import AmbassadorFactory, BusinessFactory
+from tests.helpers import sent_email_delivery
 from tests.newsletters.conftest import reader, text_block
+from weerbaar.core import outbox
 from weerbaar.core.models import AuditEntry, Delivery, DeliveryStatus, OutboundMessage
 from weerbaar.network.models import BusinessRole
 from weerbaar.network.services.portal import withdraw_consent
@@ -335,3 +337,13 @@ def test_a_segment_in_use_cannot_be_deleted(
 ) -> None:
     with pytest.raises(ValidationError, match="gebruikt door 1 nieuwsbrieven"):
         segments.delete_segment(as_actor(editor), centre_segment)
+
+
+def test_a_newsletter_test_to_a_bounced_address_says_so(
+    editor: Any, draft_newsletter: Any, centre: Any
+) -> None:
+    reader(centre)
+    outbox.record_bounce(sent_email_delivery("oud@example.nl").pk, reason="5.1.1")
+    with pytest.raises(ValidationError, match="eerder onbestelbaar"):
+        newsletters.send_test(as_actor(editor), draft_newsletter, ["oud@example.nl"])
+    assert not Delivery.objects.filter(message__kind="newsletter_test").exists()

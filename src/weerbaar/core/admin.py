@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from weerbaar.core.models import Delivery, OutboundMessage
+from weerbaar.core.models import Delivery, OutboundMessage, SuppressedAddress
 
 
 class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
@@ -69,3 +69,16 @@ class DeliveryAdmin(ReadOnlyAdmin[Delivery]):
     list_select_related = ("message",)
     ordering = ("-created_at", "-id")
     raw_id_fields = ("message", "recipient")
+
+
+@admin.register(SuppressedAddress)
+class SuppressedAddressAdmin(admin.ModelAdmin[SuppressedAddress]):
+    """Addresses that bounced for good. Delete one to email it again (the person fixed their
+    mailbox); adding by hand is not offered: suppression follows from a bounce."""
+
+    list_display = ("address", "reason", "created_at")
+    search_fields = ("address",)
+    readonly_fields = ("address", "reason", "delivery", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+ADDRESS_CHUNK = 5000  # addresses per query: well below SQLite's limit on parameters
+
 # Metadata key of the delivery id on an email sent through a django-anymail provider; the
 # provider echoes it in its tracking webhooks, which is how a bounce finds its delivery
 # (core.bounces). Prefixed: other applications may share the provider account.
@@ -178,9 +180,23 @@ class EmailChannel(Channel):
         self._prepared = _PreparedEmails(self._email)
 
     def address_for(self, recipient: Recipient) -> str | None:
+        return self.addresses_for([recipient])[0]
+
+    def addresses_for(self, recipients: Sequence[Recipient]) -> list[str | None]:
         # Lower case like account emails, so one person is one delivery; mailbox names are
-        # case-insensitive in practice.
-        return recipient.address.strip().lower() or None
+        # case-insensitive in practice. An address that bounced for good gets nothing more.
+        from weerbaar.core.models import SuppressedAddress
+
+        addresses = [recipient.address.strip().lower() or None for recipient in recipients]
+        wanted = sorted({address for address in addresses if address})
+        suppressed: set[str] = set()
+        for start in range(0, len(wanted), ADDRESS_CHUNK):
+            suppressed.update(
+                SuppressedAddress.objects.filter(
+                    address__in=wanted[start : start + ADDRESS_CHUNK]
+                ).values_list("address", flat=True)
+            )
+        return [None if address in suppressed else address for address in addresses]
 
     def send(self, delivery: Delivery) -> None:
         try:

@@ -191,3 +191,30 @@ class Delivery(models.Model):
     @property
     def will_retry(self) -> bool:
         return self.status == DeliveryStatus.FAILED and self.next_attempt_at is not None
+
+
+class SuppressedAddress(models.Model):
+    """An email address that bounced for good: the email channel queues nothing more to it
+    (`EmailChannel.addresses_for`), because mailing an address that refuses harms the
+    delivery of every other email. Deleting the row (in the admin, once the person fixed
+    their mailbox) lets email through again."""
+
+    address = models.EmailField(_("email address"), max_length=254, unique=True)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    delivery = models.ForeignKey(
+        Delivery,
+        verbose_name=_("bounced delivery"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("suppressed since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed email address")
+        verbose_name_plural = _("suppressed email addresses")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.address

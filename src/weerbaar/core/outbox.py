@@ -74,7 +74,7 @@ from weerbaar.core.channels import (
     get_channel,
 )
 from weerbaar.core.dispatch import enqueue_on_commit
-from weerbaar.core.models import Delivery, DeliveryStatus, OutboundMessage
+from weerbaar.core.models import Delivery, DeliveryStatus, OutboundMessage, SuppressedAddress
 
 if TYPE_CHECKING:
     from weerbaar.accounts.models import User
@@ -548,8 +548,9 @@ def record_bounce(
     Only a SENT delivery of the email channel changes, in one conditional UPDATE, so the same
     report twice, or two reports at once, change it once; an unknown id changes nothing. With
     `recipient`, the delivery must have gone to that address: a report that names another
-    one belongs to someone else's email. `reason` is stored as the delivery's last error.
-    Not audited: nobody acted. Returns whether the delivery changed.
+    one belongs to someone else's email. `reason` is stored as the delivery's last error, and
+    the address is suppressed (`SuppressedAddress`): nothing more is emailed to it. Not
+    audited: nobody acted. Returns whether the delivery changed.
     """
     sent = Delivery.objects.filter(
         pk=delivery_id, channel=EmailChannel.key, status=DeliveryStatus.SENT
@@ -564,6 +565,11 @@ def record_bounce(
     )
     if changed:
         logger.info("delivery %s bounced: %s", delivery_id, one_line(reason)[:200])
+        address = Delivery.objects.filter(pk=delivery_id).values_list("address", flat=True)[0]
+        SuppressedAddress.objects.get_or_create(
+            address=address,
+            defaults={"reason": one_line(reason)[:ERROR_MAX_LENGTH], "delivery_id": delivery_id},
+        )
     else:
         logger.info(
             "bounce for delivery %s not recorded: unknown, not a sent email, already "

@@ -181,6 +181,17 @@ def send_test(actor: Actor, newsletter: Newsletter, addresses: list[str]) -> Out
             source=newsletter,
             municipality=newsletter.municipality,
         )
+        refused = sorted(set(cleaned) - set(message.deliveries.values_list("address", flat=True)))
+        if refused:
+            raise ValidationError(
+                {
+                    "addresses": _(
+                        "Email to %(addresses)s bounced before, so nothing is sent there. "
+                        "Use another address."
+                    )
+                    % {"addresses": ", ".join(refused)}
+                }
+            )
         record(actor.account, "newsletters.newsletter.test_sent", newsletter, {"to": cleaned})
     return message
 

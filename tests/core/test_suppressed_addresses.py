@@ -1,0 +1,52 @@
+"""An address that bounced for good gets no more email, on any message, until an operator
+lifts the suppression; other channels and other people are not affected."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory
+from tests.helpers import sent_email_delivery
+from weerbaar.core import outbox
+from weerbaar.core.channels import Recipient, get_channel
+from weerbaar.core.models import SuppressedAddress
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_bounce_suppresses_the_address_for_later_messages() -> None:
+    bounced = sent_email_delivery("Weg@Example.nl")
+    assert outbox.record_bounce(bounced.pk, reason="5.1.1 user unknown")
+    assert SuppressedAddress.objects.get().address == "weg@example.nl"
+
+    person = UserFactory(email="weg@example.nl")
+    message = outbox.queue_message(
+        kind="alert",
+        subject="Let op",
+        body_text="Valse biljetten.",
+        recipients=[
+            Recipient(address="WEG@example.nl", user=person),
+            Recipient(address="blijft@example.nl"),
+        ],
+        channels=("email", "inbox"),
+    )
+    rows = set(message.deliveries.values_list("channel", "address"))
+    # No email to the bounced address; its owner still gets the inbox entry.
+    assert ("email", "weg@example.nl") not in rows
+    assert ("email", "blijft@example.nl") in rows
+    assert any(channel == "inbox" for channel, _address in rows)
+
+
+def test_a_second_bounce_to_the_same_address_is_harmless() -> None:
+    first, second = sent_email_delivery("weg@example.nl"), sent_email_delivery("weg@example.nl")
+    assert outbox.record_bounce(first.pk, reason="5.1.1")
+    assert outbox.record_bounce(second.pk, reason="5.1.1")
+    assert SuppressedAddress.objects.count() == 1
+
+
+def test_lifting_the_suppression_lets_email_through_again() -> None:
+    outbox.record_bounce(sent_email_delivery("weg@example.nl").pk, reason="5.2.2 mailbox full")
+    email = get_channel("email")
+    assert email.addresses_for([Recipient(address="weg@example.nl")]) == [None]
+    SuppressedAddress.objects.all().delete()
+    assert email.addresses_for([Recipient(address="weg@example.nl")]) == ["weg@example.nl"]
