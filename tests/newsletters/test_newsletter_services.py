@@ -4,7 +4,9 @@ tests, scheduling, sending once, and what staff of another municipality cannot d
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -13,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tests.alerts.conftest import as_actor
-from tests.factories import AmbassadorFactory, BusinessFactory
+from tests.factories import AmbassadorFactory, BusinessFactory, ConsentFactory
 from tests.helpers import sent_email_delivery
 from tests.newsletters.conftest import reader, text_block
 from weerbaar.core import outbox
@@ -347,3 +349,26 @@ def test_a_newsletter_test_to_a_bounced_address_says_so(
     with pytest.raises(ValidationError, match="eerder onbestelbaar"):
         newsletters.send_test(as_actor(editor), draft_newsletter, ["oud@example.nl"])
     assert not Delivery.objects.filter(message__kind="newsletter_test").exists()
+
+
+def test_the_unsubscribe_link_of_a_newsletter_stops_newsletters_only(
+    client: Any, commit: Any, editor: Any, draft_newsletter: Any, centre: Any
+) -> None:
+    from weerbaar.network.models import ConsentPurpose
+    from weerbaar.network.services import portal
+
+    person = reader(centre)
+    ConsentFactory(person=person, purpose=ConsentPurpose.ALERTS)
+    send(commit, editor, draft_newsletter)
+    link = re.search(r"<(.+)>", mail.outbox[0].extra_headers["List-Unsubscribe"])
+    assert link is not None
+
+    response = client.post(
+        urlsplit(link.group(1)).path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert not portal.has_consent(person, ConsentPurpose.NEWSLETTER)
+    assert portal.has_consent(person, ConsentPurpose.ALERTS)
