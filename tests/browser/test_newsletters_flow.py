@@ -48,7 +48,7 @@ def test_staff_compose_and_send_a_newsletter_and_the_entrepreneur_reads_it_on_th
     page.get_by_role("link", name="Doelgroepen: naar wie nieuwsbrieven gaan").click()
     page.get_by_role("link", name="Nieuwe doelgroep").click()
     page.get_by_label("Naam").fill("Eigenaren binnenstad")
-    page.get_by_label("Gebieden").select_option(label="Binnenstad (Breda)")
+    page.get_by_label("Binnenstad (Breda)").check()
     page.get_by_label("Eigenaren").check()
     page.get_by_label("Lid geworden van het netwerk").select_option("this_year")
     page.get_by_label("Lid geworden van het netwerk").select_option("")

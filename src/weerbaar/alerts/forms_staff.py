@@ -17,7 +17,7 @@ from weerbaar.network.forms_staff import StaffForm
 from weerbaar.network.models import Area, Municipality
 
 DEFAULT_LIFETIME = datetime.timedelta(days=3)
-MULTI_SELECT = "utrecht-select utrecht-select--html-select"
+TARGET_FIELDS = ("areas", "municipalities", "sectors", "whole_network")
 
 
 class AreaChoiceField(forms.ModelMultipleChoiceField):
@@ -27,7 +27,81 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.municipality})"
 
 
-class AlertForm(StaffForm):
+class TargetForm(StaffForm):
+    """The "who receives it" fields of an alert and of a newsletter segment: areas, whole
+    municipalities, SBI sectors and the whole network, as checkboxes (a multiple select is
+    hard to use with a keyboard or on a phone). `limit_target` offers only what the actor
+    may choose; a municipality and the whole network are left out for those who may not."""
+
+    areas = AreaChoiceField(
+        label=_("Areas"),
+        queryset=Area.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Whole municipalities"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sectors = forms.CharField(
+        label=_("Only these sectors (SBI codes)"),
+        required=False,
+        help_text=_("Separated by commas, for example 47, 5610. Empty: every sector."),
+    )
+    whole_network = forms.BooleanField(label=_("The whole network"), required=False)
+
+    def limit_target(
+        self,
+        *,
+        areas: QuerySet[Area],
+        municipalities: QuerySet[Municipality],
+        allow_whole_network: bool,
+    ) -> None:
+        area_field = cast(forms.ModelMultipleChoiceField, self.fields["areas"])
+        area_field.queryset = areas.select_related("municipality").order_by(
+            "municipality__name", "name"
+        )
+        municipality_field = cast(forms.ModelMultipleChoiceField, self.fields["municipalities"])
+        municipality_field.queryset = municipalities.order_by("name")
+        if not municipalities.exists():
+            del self.fields["municipalities"]
+        if not allow_whole_network:
+            del self.fields["whole_network"]
+
+    @staticmethod
+    def target_initial(
+        areas: Any, municipalities: Any, sectors: list[str], whole_network: bool
+    ) -> dict[str, Any]:
+        return {
+            "areas": list(areas.all()),
+            "municipalities": list(municipalities.all()),
+            "sectors": ", ".join(sectors),
+            "whole_network": whole_network,
+        }
+
+    def target_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "areas": list(data["areas"]),
+            "municipalities": list(data.get("municipalities") or []),
+            "sectors": [code.strip() for code in data["sectors"].split(",") if code.strip()],
+            "whole_network": bool(data.get("whole_network")),
+        }
+
+
+class AlertForm(TargetForm):
+    field_order = (
+        "title",
+        "severity",
+        "category",
+        "message",
+        "advice",
+        "link_url",
+        "expires_at",
+        *TARGET_FIELDS,
+    )
     title = forms.CharField(label=_("Title"), max_length=120)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     category = forms.ChoiceField(label=_("Category"), choices=AlertCategory.choices)
@@ -50,16 +124,6 @@ class AlertForm(StaffForm):
         label=_("Applies until"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    areas = AreaChoiceField(label=_("Areas"), queryset=Area.objects.none(), required=False)
-    municipalities = forms.ModelMultipleChoiceField(
-        label=_("Whole municipalities"), queryset=Municipality.objects.none(), required=False
-    )
-    sectors = forms.CharField(
-        label=_("Only these sectors (SBI codes)"),
-        required=False,
-        help_text=_("Separated by commas, for example 47, 5610. Empty: every sector."),
-    )
-    whole_network = forms.BooleanField(label=_("The whole network"), required=False)
 
     def __init__(
         self,
@@ -79,29 +143,21 @@ class AlertForm(StaffForm):
                 "advice": alert.advice,
                 "link_url": alert.link_url,
                 "expires_at": timezone.localtime(alert.expires_at),
-                "areas": list(alert.target_areas.all()),
-                "municipalities": list(alert.target_municipalities.all()),
-                "sectors": ", ".join(alert.target_sectors),
-                "whole_network": alert.whole_network,
+                **self.target_initial(
+                    alert.target_areas,
+                    alert.target_municipalities,
+                    alert.target_sectors,
+                    alert.whole_network,
+                ),
             }
         else:
             kwargs.setdefault("initial", {}).setdefault(
                 "expires_at", timezone.localtime() + DEFAULT_LIFETIME
             )
         super().__init__(*args, **kwargs)
-        area_field = cast(forms.ModelMultipleChoiceField, self.fields["areas"])
-        area_field.queryset = areas.select_related("municipality").order_by(
-            "municipality__name", "name"
+        self.limit_target(
+            areas=areas, municipalities=municipalities, allow_whole_network=allow_whole_network
         )
-        municipality_field = cast(forms.ModelMultipleChoiceField, self.fields["municipalities"])
-        municipality_field.queryset = municipalities.order_by("name")
-        if not municipalities.exists():
-            del self.fields["municipalities"]
-        if not allow_whole_network:
-            del self.fields["whole_network"]
-        for name in ("areas", "municipalities"):
-            if name in self.fields:
-                self.fields[name].widget.attrs.update({"class": MULTI_SELECT, "size": 6})
 
     def draft(self) -> AlertDraft:
         data = self.cleaned_data
@@ -113,10 +169,7 @@ class AlertForm(StaffForm):
             advice=data["advice"],
             link_url=data["link_url"],
             expires_at=data["expires_at"],
-            areas=list(data["areas"]),
-            municipalities=list(data.get("municipalities") or []),
-            sectors=[code.strip() for code in data["sectors"].split(",") if code.strip()],
-            whole_network=bool(data.get("whole_network")),
+            **self.target_values(),
         )
 
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from weerbaar.alerts.forms_staff import MULTI_SELECT, AreaChoiceField
+from weerbaar.alerts.forms_staff import TARGET_FIELDS, TargetForm
 from weerbaar.network.forms_staff import StaffForm
 from weerbaar.network.models import Area, Municipality
 from weerbaar.newsletters.models import JoinedWithin, Newsletter, Segment, SegmentRole
@@ -57,18 +57,9 @@ class NewsletterForm(StaffForm):
         return NewsletterDraft(title=data["title"], intro=data["intro"], segment=data["segment"])
 
 
-class SegmentForm(StaffForm):
+class SegmentForm(TargetForm):
+    field_order = ("name", *TARGET_FIELDS, "roles", "joined_within")
     name = forms.CharField(label=_("Name"), max_length=100)
-    areas = AreaChoiceField(label=_("Areas"), queryset=Area.objects.none(), required=False)
-    municipalities = forms.ModelMultipleChoiceField(
-        label=_("Whole municipalities"), queryset=Municipality.objects.none(), required=False
-    )
-    whole_network = forms.BooleanField(label=_("The whole network"), required=False)
-    sectors = forms.CharField(
-        label=_("Only these sectors (SBI codes)"),
-        required=False,
-        help_text=_("Separated by commas, for example 47, 5610. Empty: every sector."),
-    )
     roles = forms.MultipleChoiceField(
         label=_("Only these roles"),
         choices=SegmentRole.choices,
@@ -94,38 +85,24 @@ class SegmentForm(StaffForm):
         if segment is not None:
             kwargs["initial"] = {
                 "name": segment.name,
-                "areas": list(segment.areas.all()),
-                "municipalities": list(segment.municipalities.all()),
-                "whole_network": segment.whole_network,
-                "sectors": ", ".join(segment.sectors),
                 "roles": segment.roles,
                 "joined_within": segment.joined_within,
+                **self.target_initial(
+                    segment.areas, segment.municipalities, segment.sectors, segment.whole_network
+                ),
             }
         super().__init__(*args, **kwargs)
-        area_field = cast(forms.ModelMultipleChoiceField, self.fields["areas"])
-        area_field.queryset = areas.select_related("municipality").order_by(
-            "municipality__name", "name"
+        self.limit_target(
+            areas=areas, municipalities=municipalities, allow_whole_network=allow_whole_network
         )
-        municipality_field = cast(forms.ModelMultipleChoiceField, self.fields["municipalities"])
-        municipality_field.queryset = municipalities.order_by("name")
-        if not municipalities.exists():
-            del self.fields["municipalities"]
-        if not allow_whole_network:
-            del self.fields["whole_network"]
-        for name in ("areas", "municipalities"):
-            if name in self.fields:
-                self.fields[name].widget.attrs.update({"class": MULTI_SELECT, "size": 6})
 
     def draft(self) -> SegmentDraft:
         data = self.cleaned_data
         return SegmentDraft(
             name=data["name"],
-            areas=list(data["areas"]),
-            municipalities=list(data.get("municipalities") or []),
-            whole_network=bool(data.get("whole_network")),
-            sectors=[code.strip() for code in data["sectors"].split(",") if code.strip()],
             roles=list(data["roles"]),
             joined_within=data["joined_within"],
+            **self.target_values(),
         )
 
 
