@@ -210,7 +210,8 @@ def test_segments_are_made_with_a_reach_preview_and_checked(
         ["owner"],
         "this_year",
     )
-    assert editor_client.get(reverse("newsletters_staff:segments")).status_code == 200
+    listing = editor_client.get(reverse("newsletters_staff:segments"))
+    assert listing.context["rows"] == [(segment, 1)]
     assert (
         editor_client.post(
             reverse("newsletters_staff:segment_delete", args=[segment.pk])

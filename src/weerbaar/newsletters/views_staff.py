@@ -342,8 +342,9 @@ class SegmentListView(StaffView):
         return list_crumbs()
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        # One count per segment: the per-channel reach is on the segment's own page.
         rows = [
-            (segment, segments.reach_of(segments.target_of(segment)))
+            (segment, segments.people_in(segment).count())
             for segment in queries.segments_for_staff(self.actor).order_by("name")
         ]
         return self.render_page({"rows": rows, "can_compose": self.can(Action.COMPOSE_NEWSLETTER)})
