@@ -303,7 +303,7 @@ def test_segments_choose_by_role_sector_and_when_they_joined(
         None,
         SegmentDraft(name="Nieuw", municipalities=[municipality], joined_within="this_year"),
     )
-    target = segments_module.target_of(joined_this_year, today=datetime.date(2026, 12, 5))
+    target = segments_module.target_of(joined_this_year, today=today)
     from weerbaar.alerts import audience
     from weerbaar.alerts.models import MessageKind
 
@@ -311,8 +311,10 @@ def test_segments_choose_by_role_sector_and_when_they_joined(
         audience.people_in(target, MessageKind.NEWSLETTER).values_list("email", flat=True)
     )
     assert reached == {owner.email, employee.email}
-    # The same segment a year later: nobody joined in 2027.
-    next_year = segments_module.target_of(joined_this_year, today=datetime.date(2027, 2, 1))
+    # The same segment next year: nobody joined then (yet).
+    next_year = segments_module.target_of(
+        joined_this_year, today=datetime.date(today.year + 1, 2, 1)
+    )
     assert not audience.people_in(next_year, MessageKind.NEWSLETTER).exists()
 
 
