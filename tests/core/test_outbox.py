@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from tests.factories import DeliveryFactory, MunicipalityFactory, UserFactory
@@ -249,6 +249,25 @@ def test_an_unavailable_channel_gives_the_claimed_rest_back_at_once(
     again = outbox.send_delivery_batch(ids)
     assert (again.sent, again.skipped) == (2, 2)
     assert sorted(m.to[0] for m in mailoutbox) == sorted(r.address for r in rows if r != rows[1])
+
+
+def test_a_database_error_while_marking_gives_the_untried_rest_back(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [DeliveryFactory()]
+    rows += [DeliveryFactory(message=rows[0].message) for _ in range(2)]
+
+    def database_gone(delivery: Delivery) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(outbox, "_mark_sent", database_gone)
+    with pytest.raises(OperationalError):
+        outbox.send_delivery_batch([row.pk for row in rows])
+
+    stored = list(Delivery.objects.order_by("pk").values_list("status", "attempts"))
+    # The first went out but could not be marked: the lease and the redrive send it again.
+    assert stored == [("sending", 1), ("queued", 0), ("queued", 0)]
+    assert len(mailoutbox) == 1
 
 
 def test_a_batch_that_reads_rows_another_batch_then_sends_skips_them(

@@ -35,9 +35,10 @@ Guarantees
       slow mail server keeps it past half the lease (LEASE_RENEW_SHARE), it gives the rest
       back and claims it again, a fresh lease. When the channel becomes unavailable, the
       claimed rows not yet tried go back to QUEUED at once, their attempt uncounted, and
-      wait for the redrive as untouched rows would. A worker that dies mid-batch leaves its
-      untried rows SENDING until the lease ends; the redrive takes them back then, with the
-      attempt counted.
+      wait for the redrive as untouched rows would; so do they when anything else ends the
+      batch early (a database error while marking). A worker that dies mid-batch leaves
+      its untried rows SENDING until the lease ends; the redrive takes them back then, with
+      the attempt counted.
 
 At least once, not exactly once
     No outbox can make an external send and a database write atomic. If a worker dies after
@@ -439,19 +440,32 @@ def send_delivery_batch(delivery_ids: Iterable[int]) -> BatchSummary:
 
 
 def _send_through(channel: Channel, deliveries: list[Delivery], summary: BatchSummary) -> None:
-    leased_at = time.monotonic()
     pending = deque(_claim(deliveries))
     summary.skipped += len(deliveries) - len(pending)
+    try:
+        _send_claimed(channel, pending, summary)
+    except BaseException:
+        # Something outside the sends (the database gone while marking): the untried rest
+        # goes back at once instead of waiting out the lease, if the database lets it.
+        _release(pending)
+        raise
+
+
+def _send_claimed(channel: Channel, pending: deque[Delivery], summary: BatchSummary) -> None:
+    """Send the claimed rows one by one, each marked right after its send; takes them off
+    `pending` as it goes, so what is left there was not tried."""
+    leased_at = time.monotonic()
     renew_after = settings.OUTBOX_LEASE_SECONDS * LEASE_RENEW_SHARE
     while pending:
         if time.monotonic() - leased_at > renew_after:
             # A slow mail server: a fresh lease for the rest (give it back, claim it again),
             # so the redrive does not take back rows that are still to be sent.
-            _release(pending)
+            rest = list(pending)
+            _release(rest)
             leased_at = time.monotonic()
-            reclaimed = _claim(pending)
-            summary.skipped += len(pending) - len(reclaimed)
-            pending = deque(reclaimed)
+            pending.clear()
+            pending.extend(_claim(rest))
+            summary.skipped += len(rest) - len(pending)
             if not pending:
                 return
         delivery = pending.popleft()
@@ -463,6 +477,7 @@ def _send_through(channel: Channel, deliveries: list[Delivery], summary: BatchSu
             # The rest goes back to QUEUED at once, as if never claimed; the redrive picks it
             # up after the requeue wait.
             summary.deferred += _release(pending)
+            pending.clear()
             logger.warning("channel %s unavailable, batch deferred: %s", channel.key, error)
             return
         except PermanentDeliveryError as error:
