@@ -32,6 +32,7 @@ import io
 import json
 import os
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
@@ -89,6 +90,7 @@ def main() -> None:
 
             connections.close_all()
             sink.stop()
+            shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"{len(ids)} emails per round, batches of {_batch_size()}:")
     for number, result in enumerate(rounds, start=1):
