@@ -16,8 +16,9 @@ The control port answers one command per connection with one JSON line:
     SAMPLE  the raw bytes of the first message received (base64)
     RESET   forget everything (the sample included)
 
-SIGTERM or SIGINT writes the counts to --state and ends the process; a sink started on an
-existing --state file goes on counting from there. That is how the counts survive the minute
+SIGTERM or SIGINT closes every connection, writes the counts to --state and ends the
+process (closing first: nothing is accepted after the counts are written); a sink started
+on an existing --state file goes on counting from there. That is how the counts survive the minute
 that bench/alert_faults.py keeps the sink down. (SIGKILL loses them: do not.)
 
 The minimal client (`measure_max_rate`, or the `blast` command it starts) replays the
@@ -45,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -141,9 +143,13 @@ async def serve(port: int, control_port: int, state: Path | None) -> None:
         counts.load(state)
     loop = asyncio.get_running_loop()
 
+    connections: weakref.WeakSet[SMTP] = weakref.WeakSet()
+
     def smtp_protocol() -> SMTP:
         # A fixed hostname: the default looks up the FQDN for every connection.
-        return SMTP(counts, hostname="sink.bench.invalid", ident="weerbaar bench sink")
+        protocol = SMTP(counts, hostname="sink.bench.invalid", ident="weerbaar bench sink")
+        connections.add(protocol)
+        return protocol
 
     async def control(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         command = (await reader.readline()).decode().strip().upper()
@@ -171,6 +177,13 @@ async def serve(port: int, control_port: int, state: Path | None) -> None:
     await stopped.wait()
     smtp_server.close()
     control_server.close()
+    # Close every open connection before the counts are written: a message whose DATA is
+    # handled later in this turn of the event loop would otherwise be counted after the
+    # save, and its "250" still reach the client (seen once: the client marked it sent, the
+    # restarted sink had never counted it). After close() the transport drops the reply.
+    for protocol in list(connections):
+        if protocol.transport is not None:
+            protocol.transport.close()
     if state is not None:
         counts.save(state)
 

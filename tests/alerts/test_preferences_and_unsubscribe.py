@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -186,6 +187,16 @@ class TestUnsubscribeLink:
         publish(oov, areas=[area])
         header = mail.outbox[0].extra_headers["List-Unsubscribe"]
         assert header == f"<{unsubscribe_url(person.pk, MessageKind.ALERT)}>"
+
+    def test_the_link_is_the_reversed_url_on_the_site_url_also_after_it_changes(
+        self, settings: Any
+    ) -> None:
+        """The link around the token is built once per site URL, not once per email."""
+        for site_url in ("https://weerbaar.example.nl", "https://ander.example.nl/sub/"):
+            settings.SITE_URL = site_url
+            token = make_token(7, MessageKind.NEWSLETTER)
+            path = reverse("alerts_public:unsubscribe", args=[token])
+            assert unsubscribe_url(7, MessageKind.NEWSLETTER) == urljoin(site_url, path)
 
 
 class TestConsentWithdrawal:

@@ -11,13 +11,14 @@ from typing import Any, ClassVar
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from tests.factories import DeliveryFactory, MunicipalityFactory, UserFactory
 from weerbaar.core import dispatch, outbox
 from weerbaar.core.channels import (
     Channel,
+    ChannelUnavailableError,
     EmailChannel,
     Recipient,
     UnknownChannelError,
@@ -173,8 +174,8 @@ def test_sending_a_batch_twice_sends_once(
 def test_of_two_workers_holding_the_same_row_only_one_claims_it() -> None:
     delivery = DeliveryFactory()
     mine, theirs = Delivery.objects.get(pk=delivery.pk), Delivery.objects.get(pk=delivery.pk)
-    assert outbox._claim(theirs)
-    assert not outbox._claim(mine)
+    assert outbox._claim([theirs]) == [theirs]
+    assert outbox._claim([mine]) == []
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("sending", 1)
 
@@ -184,6 +185,161 @@ def test_a_row_claimed_by_another_worker_is_skipped(mailoutbox: list[Any]) -> No
     summary = outbox.send_delivery_batch([delivery.pk])
     assert (summary.sent, summary.skipped) == (0, 1)
     assert mailoutbox == []
+
+
+def test_a_batch_claims_in_one_statement_only_rows_still_queued_and_due(
+    django_assert_num_queries: Any,
+) -> None:
+    """The batch read its rows while all were queued and due; meanwhile other workers and
+    staff changed some. The claim itself checks again."""
+    queued = DeliveryFactory()
+    changed = {
+        "sending": {"status": DeliveryStatus.SENDING, "attempts": 1},
+        "sent": {"status": DeliveryStatus.SENT, "attempts": 1},
+        "cancelled": {"status": DeliveryStatus.CANCELLED},
+        "not due": {"next_attempt_at": timezone.now() + datetime.timedelta(hours=1)},
+    }
+    others = {name: DeliveryFactory(message=queued.message) for name in changed}
+    read = list(queued.message.deliveries.order_by("pk"))
+    for name, values in changed.items():
+        Delivery.objects.filter(pk=others[name].pk).update(**values)
+
+    with django_assert_num_queries(1):
+        claimed = outbox._claim(read)
+
+    assert claimed == [queued]
+    assert (claimed[0].status, claimed[0].attempts) == ("sending", 1)
+    stored = {d.pk: (d.status, d.attempts) for d in queued.message.deliveries.all()}
+    assert stored == {
+        queued.pk: ("sending", 1),
+        others["sending"].pk: ("sending", 1),
+        others["sent"].pk: ("sent", 1),
+        others["cancelled"].pk: ("cancelled", 0),
+        others["not due"].pk: ("queued", 0),
+    }
+
+
+def test_an_unavailable_channel_gives_the_claimed_rest_back_at_once(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [DeliveryFactory()]
+    rows += [DeliveryFactory(message=rows[0].message) for _ in range(3)]
+    ids = [row.pk for row in rows]
+    send = EmailChannel.send
+
+    def server_gone_after_one(self: EmailChannel, delivery: Delivery) -> None:
+        if mailoutbox:
+            raise ChannelUnavailableError("mail server: ConnectionRefusedError(111)")
+        send(self, delivery)
+
+    monkeypatch.setattr(EmailChannel, "send", server_gone_after_one)
+    summary = outbox.send_delivery_batch(ids)
+
+    assert (summary.sent, summary.failed, summary.deferred) == (1, 1, 2)
+    stored = list(Delivery.objects.filter(pk__in=ids).order_by("pk"))
+    assert [(d.status, d.attempts) for d in stored] == [
+        ("sent", 1),
+        ("failed", 1),
+        ("queued", 0),
+        ("queued", 0),
+    ]
+    # Untried, as before the claim: due as they were, no lease to wait for.
+    assert [d.next_attempt_at for d in stored[2:]] == [r.next_attempt_at for r in rows[2:]]
+    monkeypatch.setattr(EmailChannel, "send", send)
+    again = outbox.send_delivery_batch(ids)
+    assert (again.sent, again.skipped) == (2, 2)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(r.address for r in rows if r != rows[1])
+
+
+def test_a_database_error_while_marking_gives_the_untried_rest_back(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [DeliveryFactory()]
+    rows += [DeliveryFactory(message=rows[0].message) for _ in range(2)]
+
+    def database_gone(delivery: Delivery) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(outbox, "_mark_sent", database_gone)
+    with pytest.raises(OperationalError):
+        outbox.send_delivery_batch([row.pk for row in rows])
+
+    stored = list(Delivery.objects.order_by("pk").values_list("status", "attempts"))
+    # The first went out but could not be marked: the lease and the redrive send it again.
+    assert stored == [("sending", 1), ("queued", 0), ("queued", 0)]
+    assert len(mailoutbox) == 1
+
+
+def test_a_batch_that_reads_rows_another_batch_then_sends_skips_them(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers with overlapping batches: the second runs between the first's read of
+    its rows and its claim."""
+    rows = [DeliveryFactory()]
+    rows += [DeliveryFactory(message=rows[0].message) for _ in range(3)]
+    ids = [row.pk for row in rows]
+    claim = outbox._claim
+    other: list[outbox.BatchSummary] = []
+
+    def claim_after_the_other_worker(deliveries: Any) -> list[Delivery]:
+        monkeypatch.setattr(outbox, "_claim", claim)  # the other worker claims normally
+        other.append(outbox.send_delivery_batch(ids[1:]))
+        return claim(deliveries)
+
+    monkeypatch.setattr(outbox, "_claim", claim_after_the_other_worker)
+    summary = outbox.send_delivery_batch(ids[:3])
+
+    assert (other[0].sent, other[0].skipped) == (3, 0)
+    assert (summary.sent, summary.skipped) == (1, 2)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(r.address for r in rows)
+
+
+def test_a_batch_started_while_another_is_sending_skips_its_claimed_rows(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [DeliveryFactory()]
+    rows += [DeliveryFactory(message=rows[0].message) for _ in range(3)]
+    ids = [row.pk for row in rows]
+    send = EmailChannel.send
+    other: list[outbox.BatchSummary] = []
+
+    def send_while_the_other_worker_starts(self: EmailChannel, delivery: Delivery) -> None:
+        monkeypatch.setattr(EmailChannel, "send", send)  # the other worker sends normally
+        other.append(outbox.send_delivery_batch(ids[1:]))
+        send(self, delivery)
+
+    monkeypatch.setattr(EmailChannel, "send", send_while_the_other_worker_starts)
+    summary = outbox.send_delivery_batch(ids[:3])
+
+    assert (summary.sent, summary.skipped) == (3, 0)
+    assert (other[0].sent, other[0].skipped) == (1, 2)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(r.address for r in rows)
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_a_batch_held_past_half_its_lease_renews_the_claim_of_the_rest(
+    settings: Any, mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow mail server: with a lease of 0 s every send comes late, so the rest is claimed
+    anew before each one; a row the redrive took back meanwhile is not the batch's any more."""
+    settings.OUTBOX_LEASE_SECONDS = 0
+    rows = [DeliveryFactory()]
+    rows += [DeliveryFactory(message=rows[0].message) for _ in range(2)]
+    send = EmailChannel.send
+
+    def send_while_the_last_is_taken_back(self: EmailChannel, delivery: Delivery) -> None:
+        Delivery.objects.filter(pk=rows[2].pk).update(
+            status=DeliveryStatus.FAILED, last_error=outbox.LEASE_EXPIRED
+        )
+        send(self, delivery)
+
+    monkeypatch.setattr(EmailChannel, "send", send_while_the_last_is_taken_back)
+    summary = outbox.send_delivery_batch([row.pk for row in rows])
+
+    assert (summary.sent, summary.skipped) == (2, 1)
+    stored = list(Delivery.objects.order_by("pk").values_list("status", "attempts"))
+    assert stored == [("sent", 1), ("sent", 1), ("failed", 1)]
+    assert [m.to[0] for m in mailoutbox] == [rows[0].address, rows[1].address]
 
 
 def test_temporary_failure_backs_off_then_redrive_sends_once(
@@ -307,7 +463,7 @@ def test_stale_row_out_of_attempts_fails_for_good(
 
 def test_a_worker_whose_lease_was_taken_back_does_not_overwrite_the_row() -> None:
     delivery = DeliveryFactory()
-    assert outbox._claim(delivery)
+    assert outbox._claim([delivery])
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.QUEUED)  # redrive
     outbox._mark_failed(delivery, smtplib.SMTPServerDisconnected(), permanent=False)
     delivery.refresh_from_db()

@@ -27,8 +27,9 @@ OUTBOX_LEASE_SECONDS = config(
     "OUTBOX_LEASE_SECONDS",
     600,
     help="Seconds a delivery may stay 'sending' before the redrive takes it back as the row of "
-    "a worker that died (core.outbox). Keep it well above EMAIL_TIMEOUT: a send still running "
-    "when its lease ends is sent twice. Lowered only by the fault benchmarks (bench/).",
+    "a worker that died (core.outbox). Keep it well above twice EMAIL_TIMEOUT: a batch renews "
+    "its claim after half the lease, and a send still running when its lease ends is sent "
+    "twice. Lowered only by the fault benchmarks (bench/).",
 )
 OUTBOX_REQUEUE_AFTER_SECONDS = config(
     "OUTBOX_REQUEUE_AFTER_SECONDS",
