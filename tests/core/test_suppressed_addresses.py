@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 from tests.helpers import sent_email_delivery
 from weerbaar.core import outbox
 from weerbaar.core.channels import Recipient, get_channel
-from weerbaar.core.models import SuppressedAddress
+from weerbaar.core.models import DeliveryStatus, SuppressedAddress
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,28 @@ def test_lifting_the_suppression_lets_email_through_again() -> None:
     assert email.addresses_for([Recipient(address="weg@example.nl")]) == [None]
     SuppressedAddress.objects.all().delete()
     assert email.addresses_for([Recipient(address="weg@example.nl")]) == ["weg@example.nl"]
+
+
+def test_queueing_for_people_in_the_database_follows_the_same_address_rules() -> None:
+    from weerbaar.accounts.models import User
+    from weerbaar.core.models import OutboundMessage
+
+    shared_a = UserFactory(email="Gedeeld@Example.nl ", preferred_language="en")
+    shared_b = UserFactory(email="gedeeld@example.nl")
+    bounced = UserFactory(email="weg@example.nl")
+    outbox.record_bounce(sent_email_delivery("weg@example.nl").pk, reason="5.1.1")
+    message = OutboundMessage.objects.create(kind="alert", subject="Let op", body_text="Tekst")
+    people = User.objects.filter(pk__in=[shared_a.pk, shared_b.pk, bounced.pk])
+
+    assert outbox.queue_for_people(message, "email", people) == 1
+    delivery = message.deliveries.get()
+    # Trimmed and lower case: the two accounts share one mailbox, so one email; the bounced
+    # address gets none.
+    assert delivery.address == "gedeeld@example.nl"
+    assert delivery.status == DeliveryStatus.QUEUED
+    assert delivery.recipient_id in {shared_a.pk, shared_b.pk}
+    # Again (a repeated task): nothing added, the due delivery is handed over again.
+    assert outbox.queue_for_people(message, "email", people) == 1
+    assert message.deliveries.count() == 1
+    with pytest.raises(ValueError, match="needs Python"):
+        outbox.queue_for_people(message, "sms", people)

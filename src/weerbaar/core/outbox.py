@@ -72,6 +72,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F, Q, QuerySet, Value
+from django.db.models.constants import OnConflict
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -105,6 +106,7 @@ __all__ = [
     "delete_messages_for",
     "deliveries_for",
     "one_line",
+    "queue_for_people",
     "queue_message",
     "record_bounce",
     "redrive_stale_deliveries",
@@ -319,24 +321,80 @@ def store_for_people(message: OutboundMessage, channel_key: str, people: QuerySe
         raise ValueError(f"channel {channel_key!r} sends its messages; use add_deliveries")
     now = timezone.now()
     moment = Value(now, output_field=models.DateTimeField())
+    rows = people.exclude(
+        pk__in=message.deliveries.filter(channel=channel_key).values("recipient")
+    ).annotate(d_address=Cast("pk", output_field=models.CharField()))
+    return _insert_deliveries(
+        message, channel_key, rows, status=DeliveryStatus.SENT, sent_at=moment, due=None, now=now
+    )
+
+
+def queue_for_people(message: OutboundMessage, channel_key: str, people: QuerySet[User]) -> int:
+    """Queue `message` on a channel whose addresses the database can work out
+    (`Channel.people_with_addresses`: email) for everyone in `people`, in one INSERT …
+    SELECT, and send the deliveries after commit. Like `add_deliveries`, safe to repeat:
+    a delivery that exists (same address) is kept as it is, and two people sharing an
+    address get one delivery. Returns the number of deliveries due now for this message on
+    the channel (all of them, the first time)."""
+    channel = get_channel(channel_key)
+    reachable = channel.people_with_addresses(people)
+    if reachable is None or channel.stores_only:
+        raise ValueError(
+            f"channel {channel_key!r} needs Python for its addresses; use add_deliveries"
+        )
+    now = timezone.now()
+    rows = reachable.annotate(d_address=F("channel_address"))
+    moment = Value(now, output_field=models.DateTimeField())
+    with transaction.atomic(savepoint=False):
+        _insert_deliveries(
+            message,
+            channel_key,
+            rows,
+            status=DeliveryStatus.QUEUED,
+            sent_at=None,
+            due=moment,
+            now=now,
+        )
+        ids = list(
+            message.deliveries.filter(
+                channel=channel_key, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        enqueue_on_commit(ids)
+    return len(ids)
+
+
+def _insert_deliveries(
+    message: OutboundMessage,
+    channel_key: str,
+    rows: QuerySet[User],
+    *,
+    status: str,
+    sent_at: Value | None,
+    due: Value | None,
+    now: datetime,
+) -> int:
+    """INSERT … SELECT a delivery per row of `rows` (people annotated with `d_address`);
+    a row whose address already has a delivery of the message on the channel is skipped
+    (the unique constraint, ON CONFLICT DO NOTHING / INSERT OR IGNORE)."""
     nothing = Value(None, output_field=models.DateTimeField())
-    rows = (
-        people.exclude(pk__in=message.deliveries.filter(channel=channel_key).values("recipient"))
-        .order_by()
+    values = (
+        rows.order_by()
         .annotate(
             d_message=Value(message.pk, output_field=models.BigIntegerField()),
             d_channel=Value(channel_key, output_field=models.CharField()),
             d_recipient=F("pk"),
-            d_address=Cast("pk", output_field=models.CharField()),
             d_language=F("preferred_language"),
-            d_status=Value(DeliveryStatus.SENT.value, output_field=models.CharField()),
+            d_status=Value(status, output_field=models.CharField()),
             d_attempts=Value(0, output_field=models.IntegerField()),
             d_error=Value("", output_field=models.CharField()),
-            d_next=nothing,
+            d_next=due if due is not None else nothing,
             d_claimed=nothing,
-            d_sent=moment,
+            d_sent=sent_at if sent_at is not None else nothing,
             d_read=nothing,
-            d_created=moment,
+            d_created=Value(now, output_field=models.DateTimeField()),
         )
         .values_list(
             "d_message",
@@ -354,7 +412,7 @@ def store_for_people(message: OutboundMessage, channel_key: str, people: QuerySe
             "d_created",
         )
     )
-    select_sql, params = rows.query.sql_with_params()
+    select_sql, params = values.query.sql_with_params()
     columns = ", ".join(
         connection.ops.quote_name(_column(name))
         for name in (
@@ -374,9 +432,11 @@ def store_for_people(message: OutboundMessage, channel_key: str, people: QuerySe
         )
     )
     table = connection.ops.quote_name(Delivery._meta.db_table)
+    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+    suffix = connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])
     with connection.cursor() as cursor:
         # Table and column names come from the model; every value travels as a parameter.
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)
+        cursor.execute(f"{insert} {table} ({columns}) {select_sql} {suffix}", params)
         return cursor.rowcount
 
 
