@@ -57,7 +57,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2, help="celery worker processes")
-    parser.add_argument("--concurrency", type=int, default=1, help="prefork children each")
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="pool size of each worker process"
+    )
+    parser.add_argument(
+        "--pool",
+        choices=("prefork", "threads"),
+        default="prefork",
+        help="prefork: child processes; threads: threads inside the worker process",
+    )
     parser.add_argument(
         "--probe-messages", type=int, default=20_000, help="messages per sink probe"
     )
@@ -69,7 +77,11 @@ def main() -> None:
     timeout = args.timeout or 300 + n / 20
 
     with alert_stack.running(
-        recipients=n, workers=args.workers, concurrency=args.concurrency, beat=not args.no_beat
+        recipients=n,
+        workers=args.workers,
+        concurrency=args.concurrency,
+        pool=args.pool,
+        beat=not args.no_beat,
     ) as stack:
         cpu_before = harness.cpu_seconds_by_program(alert_stack.CPU_LABELS)
         ticks_before = harness.machine_ticks()

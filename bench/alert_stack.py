@@ -69,11 +69,14 @@ class Seed:
 class Worker:
     """One `celery worker` process (its pool children in the same process group)."""
 
-    def __init__(self, index: int, env: dict[str, str], workdir: Path, concurrency: int) -> None:
+    def __init__(
+        self, index: int, env: dict[str, str], workdir: Path, concurrency: int, pool: str
+    ) -> None:
         self.name = f"alertbench-worker{index}@{socket.gethostname()}"
         self.env = env
         self.log = workdir / f"worker{index}.log"
         self.concurrency = concurrency
+        self.pool = pool
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -85,7 +88,7 @@ class Worker:
                     "weerbaar",
                     "worker",
                     "--pool",
-                    "prefork",
+                    self.pool,
                     "--concurrency",
                     str(self.concurrency),
                     "--hostname",
@@ -382,6 +385,7 @@ def running(
     workers: int,
     concurrency: int,
     beat: bool,
+    pool: str = "prefork",
     settings: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """The whole stack for one run; see the module docstring. `settings` are extra
@@ -434,19 +438,21 @@ def running(
 
             stack.callback(connections.close_all)
 
-            pool = [Worker(index, env, workdir, concurrency) for index in range(1, workers + 1)]
-            for worker in pool:
+            pool_of_workers = [
+                Worker(index, env, workdir, concurrency, pool) for index in range(1, workers + 1)
+            ]
+            for worker in pool_of_workers:
                 stack.callback(worker.stop)
                 worker.start()
             if beat:
                 stack.enter_context(_beat(env, workdir))
-            result = Stack(seed, sink, pool)
+            result = Stack(seed, sink, pool_of_workers)
             result.wait_for_workers()
             yield result
         clean = True
     finally:
         _flush_redis()
-        if clean:
+        if clean and not os.environ.get("BENCH_KEEP_LOGS"):
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             print(f"logs kept in {workdir}", flush=True)

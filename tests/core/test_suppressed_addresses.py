@@ -75,3 +75,25 @@ def test_queueing_for_people_in_the_database_follows_the_same_address_rules() ->
     assert message.deliveries.count() == 1
     with pytest.raises(ValueError, match="needs Python"):
         outbox.queue_for_people(message, "sms", people)
+
+
+def test_chunks_of_other_channels_do_not_hand_over_the_email_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fan-out queues email in SQL first, then SMS per chunk of people; each chunk must hand
+    over its SMS deliveries only, not the same people's email deliveries a second time."""
+    from weerbaar.accounts.models import User
+    from weerbaar.core.models import OutboundMessage
+
+    handed_over: list[int] = []
+    monkeypatch.setattr(outbox, "enqueue_on_commit", lambda ids: handed_over.extend(ids))
+    person = UserFactory(email="ondernemer@example.nl", phone="06 12345678")
+    message = OutboundMessage.objects.create(kind="alert", subject="Let op", body_text="Tekst")
+    outbox.queue_for_people(message, "email", User.objects.filter(pk=person.pk))
+    outbox.add_deliveries(
+        message, [Recipient(address=person.email, user=person, phone=person.phone)], ["sms"]
+    )
+
+    email = message.deliveries.get(channel="email")
+    sms = message.deliveries.get(channel="sms")
+    assert sorted(handed_over) == sorted([email.pk, sms.pk])

@@ -294,12 +294,16 @@ def _add_deliveries(
         )
         if may_exist or not all(delivery.pk for delivery in created):
             # Ids are not returned when conflicts are ignored (nor by every database): read
-            # back what is due for these recipients (not the message's earlier ones).
+            # back what is due for these recipients on these channels (not the message's
+            # earlier ones, nor its other channels: those were handed over when queued).
             user_ids = {r.user.pk for r in everyone if r.user is not None}
             other = {row.address for row in rows.values() if row.recipient_id is None}
             mine = Q(recipient_id__in=user_ids) | Q(recipient__isnull=True, address__in=other)
             due = message.deliveries.filter(
-                mine, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
+                mine,
+                channel__in=[channel.key for channel in channel_list],
+                status=DeliveryStatus.QUEUED,
+                next_attempt_at__lte=now,
             ).values_list("pk", flat=True)
             ids = list(due.order_by("pk"))
         else:
