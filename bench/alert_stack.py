@@ -410,6 +410,8 @@ def running(
                 "EMAIL_PORT": str(sink.port),
                 "DEFAULT_FROM_EMAIL": "Weerbaar Benchstad <noreply@benchstad.example.nl>",
                 "SITE_URL": "https://weerbaar.example.nl",
+                # Production runs with the sent journal on the same Redis (README).
+                "OUTBOX_SENT_JOURNAL_URL": REDIS_URL,
                 **(settings or {}),
             }
             print(f"seeding {recipients} entrepreneurs ...", flush=True)

@@ -136,6 +136,7 @@ from weerbaar.conf.includes.celery import (
     OUTBOX_DISPATCH_WINDOW,
     OUTBOX_LEASE_SECONDS,
     OUTBOX_REQUEUE_AFTER_SECONDS,
+    OUTBOX_SENT_JOURNAL_URL,
 )
 from weerbaar.conf.includes.database import (
     DATABASE_URL,

@@ -69,6 +69,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import redis
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F, Q, QuerySet, Value
@@ -90,6 +91,7 @@ from weerbaar.core.channels import (
 )
 from weerbaar.core.dispatch import enqueue_on_commit
 from weerbaar.core.models import Delivery, DeliveryStatus, OutboundMessage, SuppressedAddress
+from weerbaar.core.sent_journal import sent_journal
 
 if TYPE_CHECKING:
     from weerbaar.accounts.models import User
@@ -127,6 +129,7 @@ BACKOFF_CAP = timedelta(hours=6)
 # settings OUTBOX_LEASE_SECONDS (10 min; one send takes seconds, EMAIL_TIMEOUT, so the lease is
 # generous) and OUTBOX_REQUEUE_AFTER_SECONDS (5 min). Settings, so that the fault benchmarks
 # (bench/alert_faults.py) can watch a recovery in seconds; production keeps the defaults.
+MARK_BATCH = 50  # SENT marks per statement with the sent journal
 REDRIVE_LIMIT = 5000  # rows per redrive run; the next run (a minute later) takes the rest
 ERROR_MAX_LENGTH = 1000
 SUBJECT_MAX_LENGTH = 255
@@ -522,14 +525,25 @@ def _send_through(channel: Channel, deliveries: list[Delivery], summary: BatchSu
 
 
 def _send_claimed(channel: Channel, pending: deque[Delivery], summary: BatchSummary) -> None:
-    """Send the claimed rows one by one, each marked right after its send; takes them off
-    `pending` as it goes, so what is left there was not tried."""
+    """Send the claimed rows one by one, each marked right after its send (`_SentMarks`);
+    takes them off `pending` as it goes, so what is left there was not tried."""
+    marks = _SentMarks()
+    try:
+        _send_each(channel, pending, summary, marks)
+    finally:
+        marks.flush()
+
+
+def _send_each(
+    channel: Channel, pending: deque[Delivery], summary: BatchSummary, marks: _SentMarks
+) -> None:
     leased_at = time.monotonic()
     renew_after = settings.OUTBOX_LEASE_SECONDS * LEASE_RENEW_SHARE
     while pending:
         if time.monotonic() - leased_at > renew_after:
             # A slow mail server: a fresh lease for the rest (give it back, claim it again),
             # so the redrive does not take back rows that are still to be sent.
+            marks.flush()
             rest = list(pending)
             _release(rest)
             leased_at = time.monotonic()
@@ -561,8 +575,34 @@ def _send_claimed(channel: Channel, pending: deque[Delivery], summary: BatchSumm
             _mark_failed(delivery, error, permanent=False)
             summary.failed += 1
         else:
-            _mark_sent(delivery)
+            marks.add(delivery)
             summary.sent += 1
+
+
+class _SentMarks:
+    """Marks the deliveries of a batch SENT as they go out: each at once in its own
+    statement, or, with the sent journal (core.sent_journal), noted there at once and marked
+    in the database MARK_BATCH at a time. Either way the window in which a dying worker
+    leaves a sent email unrecorded is one command."""
+
+    def __init__(self) -> None:
+        self._journal = sent_journal()
+        self._unmarked: list[int] = []
+
+    def add(self, delivery: Delivery) -> None:
+        if self._journal is not None and self._journal.record(delivery.pk):
+            self._unmarked.append(delivery.pk)
+            if len(self._unmarked) >= MARK_BATCH:
+                self.flush()
+        else:
+            _mark_sent(delivery)
+
+    def flush(self) -> None:
+        if not self._unmarked or self._journal is None:
+            return
+        ids, self._unmarked = self._unmarked, []
+        _mark_sent_ids(ids)
+        self._journal.forget(ids)
 
 
 def redrive_stale_deliveries() -> int:
@@ -579,6 +619,7 @@ def redrive_stale_deliveries() -> int:
     requeue_after = timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
     with transaction.atomic():
         stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - lease)
+        stale = _sent_per_journal(stale)
         stale.filter(attempts__gte=MAX_ATTEMPTS).update(
             status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=LEASE_EXPIRED
         )
@@ -783,6 +824,40 @@ def _mark_sent(delivery: Delivery) -> None:
                 " {last_error} = '' WHERE {id} = %s"
             ),
             [DeliveryStatus.SENT.value, _db_time(timezone.now()), delivery.pk],
+        )
+
+
+def _sent_per_journal(stale: QuerySet[Delivery]) -> QuerySet[Delivery]:
+    """Rows of a dead worker that the sent journal says went out are marked SENT (not sent
+    again); returns the stale rows left. When the journal cannot answer, no stale row is
+    taken back this run: guessing would send twice or lose a message; the next run asks
+    again."""
+    journal = sent_journal()
+    if journal is None:
+        return stale
+    ids = list(stale.values_list("pk", flat=True)[:REDRIVE_LIMIT])
+    try:
+        went_out = journal.recorded(ids)
+    except redis.RedisError:
+        logger.error("sent journal unavailable: %d stale deliveries wait for it", len(ids))
+        return stale.none()
+    if went_out:
+        _mark_sent_ids(sorted(went_out))
+        journal.forget(went_out)
+        logger.info("%d deliveries of a stopped worker had gone out: marked sent", len(went_out))
+    return stale.filter(pk__in=[pk for pk in ids if pk not in went_out])
+
+
+def _mark_sent_ids(ids: Sequence[int]) -> None:
+    """`_mark_sent` for many rows in one statement (the sent journal's batches)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _statement(
+                "UPDATE {table} SET {status} = %s, {sent_at} = %s, {next_attempt_at} = NULL,"
+                " {last_error} = '' WHERE {id} IN ({ids})",
+                ids=len(ids),
+            ),
+            [DeliveryStatus.SENT.value, _db_time(timezone.now()), *ids],
         )
 
 

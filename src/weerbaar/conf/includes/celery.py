@@ -37,6 +37,13 @@ OUTBOX_REQUEUE_AFTER_SECONDS = config(
     help="Seconds a queued delivery may wait for its task before the redrive enqueues it again "
     "(task lost, broker down at commit, batch deferred while the channel was unavailable).",
 )
+OUTBOX_SENT_JOURNAL_URL = config(
+    "OUTBOX_SENT_JOURNAL_URL",
+    "",
+    help="Redis URL of the sent journal (core.sent_journal): workers note each email sent "
+    "there and mark the database in batches, which halves PostgreSQL's work in a large "
+    "fan-out. Empty: every delivery is marked on its own.",
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
