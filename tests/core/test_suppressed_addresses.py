@@ -97,3 +97,22 @@ def test_chunks_of_other_channels_do_not_hand_over_the_email_again(
     email = message.deliveries.get(channel="email")
     sms = message.deliveries.get(channel="sms")
     assert sorted(handed_over) == sorted([email.pk, sms.pk])
+
+
+def test_queueing_people_in_two_parts_hands_each_delivery_over_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from weerbaar.accounts.models import User
+    from weerbaar.core.models import OutboundMessage
+
+    handed_over: list[int] = []
+    monkeypatch.setattr(outbox, "enqueue_on_commit", lambda ids: handed_over.extend(ids))
+    people = [UserFactory(email=f"lid{n}@example.nl") for n in range(4)]
+    message = OutboundMessage.objects.create(kind="newsletter", subject="Nieuws", body_text="Tekst")
+    everyone = User.objects.filter(pk__in=[p.pk for p in people])
+    boundary = people[1].pk
+
+    outbox.queue_for_people(message, "email", everyone.filter(pk__lte=boundary))
+    outbox.queue_for_people(message, "email", everyone.filter(pk__gt=boundary))
+
+    assert sorted(handed_over) == sorted(message.deliveries.values_list("pk", flat=True))

@@ -341,7 +341,7 @@ def queue_for_people(message: OutboundMessage, channel_key: str, people: QuerySe
     (`Channel.people_with_addresses`: email) for everyone in `people`, in one INSERT …
     SELECT, and send the deliveries after commit. Like `add_deliveries`, safe to repeat:
     a delivery that exists (same address) is kept as it is, and two people sharing an
-    address get one delivery. Returns the number of deliveries due now for this message on
+    address get one delivery. Returns the number of these people's deliveries due now on
     the channel (all of them, the first time)."""
     channel = get_channel(channel_key)
     reachable = channel.people_with_addresses(people)
@@ -362,9 +362,13 @@ def queue_for_people(message: OutboundMessage, channel_key: str, people: QuerySe
             due=moment,
             now=now,
         )
+        # Only these people's rows: another call for other people hands over its own.
         ids = list(
             message.deliveries.filter(
-                channel=channel_key, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
+                channel=channel_key,
+                status=DeliveryStatus.QUEUED,
+                next_attempt_at__lte=now,
+                recipient__in=reachable.values("pk"),
             )
             .order_by("pk")
             .values_list("pk", flat=True)
