@@ -180,8 +180,9 @@ def _section(
         f"Run {harness.today()} on {harness.machine()}.",
         "",
         f"`.venv/bin/python bench/alert_fanout.py --recipients {n} --workers {args.workers} "
-        f"--concurrency {args.concurrency}` — production settings, PostgreSQL, Redis, "
-        f"{args.workers} `celery worker` processes (prefork, {args.concurrency} child each)"
+        f"--pool {args.pool} --concurrency {args.concurrency}` — production settings, "
+        f"PostgreSQL, Redis (broker and sent journal), {args.workers} `celery worker` "
+        f"processes ({args.pool} pool of {args.concurrency} each)"
         + ("" if args.no_beat else " and `celery beat`")
         + ", mail over SMTP to a local aiosmtpd sink (bench/smtp_sink.py) that counts every "
         f"message per recipient and Message-ID. {n:,} entrepreneurs in one area with consent "

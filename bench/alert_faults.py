@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--outage-seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--pool", choices=("prefork", "threads"), default="prefork")
     parser.add_argument("--lease-seconds", type=int, default=15)
     parser.add_argument("--requeue-after-seconds", type=int, default=30)
     parser.add_argument("--redrive-every", type=float, default=10)
@@ -92,6 +93,7 @@ def main() -> None:
             recipients=args.recipients,
             workers=args.workers,
             concurrency=args.concurrency,
+            pool=args.pool,
             beat=args.beat,
             settings=settings,
         ) as stack,
@@ -258,9 +260,11 @@ def _section(args: argparse.Namespace, results: list[dict[str, Any]]) -> list[st
         f"Run {harness.today()} on {harness.machine()}.",
         "",
         f"`.venv/bin/python bench/alert_faults.py --recipients {args.recipients} "
-        f"--at {args.at:g} --kill {args.kill} --outage-seconds {args.outage_seconds:g}` — "
-        f"the stack of the fan-out benchmark ({args.workers} `celery worker` processes, prefork "
-        f"with {args.concurrency} child each, PostgreSQL, Redis, the counting SMTP sink), "
+        f"--at {args.at:g} --kill {args.kill} --outage-seconds {args.outage_seconds:g} "
+        f"--pool {args.pool} --concurrency {args.concurrency}` — "
+        f"the stack of the fan-out benchmark ({args.workers} `celery worker` processes, "
+        f"{args.pool} pool of {args.concurrency} each, PostgreSQL, Redis with the sent journal, "
+        f"the counting SMTP sink), "
         f"OUTBOX_LEASE_SECONDS={args.lease_seconds}, "
         f"OUTBOX_REQUEUE_AFTER_SECONDS={args.requeue_after_seconds}, {redrive}. One alert "
         f"per scenario to {args.recipients:,} entrepreneurs; the fault starts once the sink "
