@@ -28,8 +28,8 @@ Guarantees
       (`backoff_delay`), at most MAX_ATTEMPTS attempts.
     - No delivery is sent twice by a retry: a worker claims the rows of a batch (per channel)
       with one atomic compare-and-swap UPDATE … RETURNING (status QUEUED → SENDING, only
-      rows still queued and due) before sending them, and marks each sent right after its
-      own send, in its own autocommit statement. Running a batch twice, or two workers
+      rows still queued and due) before sending them, and records each send right after it
+      (see below). Running a batch twice, or two workers
       getting overlapping ids, sends once: a row already SENDING, SENT or CANCELLED, or not
       due, is not claimed and is skipped. It needs no row locks, so it works the same on
       PostgreSQL and SQLite (3.35+ for RETURNING).
@@ -46,11 +46,15 @@ Guarantees
 
 At least once, not exactly once
     No outbox can make an external send and a database write atomic. If a worker dies after
-    the mail server accepted a message but before the row was marked SENT (a window of one
-    UPDATE), the lease expires and the message is sent again: delivery is at least once.
-    The window is kept as small as it can be (mark right after each send, one autocommit
-    statement, no batching of marks), and an email keeps the same Message-ID on every
-    attempt so a receiving system can drop the duplicate. The opposite choice, marking
+    the mail server accepted a message but before the send was recorded (a window of one
+    command), the lease expires and the message is sent again: delivery is at least once.
+    The record is made right after each send: an autocommit UPDATE of the row, or, with the
+    sent journal (settings.OUTBOX_SENT_JOURNAL_URL, core.sent_journal, decision 0015), one
+    Redis key, while the rows are marked SENT 50 at a time; the redrive asks the journal
+    before it takes back a row, so a journaled email is marked SENT, not sent again. Every
+    email in flight is such a window: run the senders one per process (prefork pool). An
+    email keeps the same Message-ID on every attempt so a receiving system can drop the
+    duplicate. The opposite choice, marking
     before sending, would lose messages instead, which is worse for feedback a reporter
     waits for.
 
