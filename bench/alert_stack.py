@@ -5,16 +5,17 @@
 - a throwaway PostgreSQL database with the migrations (harness) and N entrepreneurs in one
   area who asked for alerts, plus an OOV officer who may publish (bench/alert_seed.py);
 - the SMTP sink (bench/smtp_sink.py) as the mail server, on a free local port;
-- Celery workers (`celery -A weerbaar worker`, prefork pool) and, unless the caller drives the
-  redrive itself, `celery beat`, on a Redis database of their own (REDIS_URL, flushed at
-  the start and the end), with the production settings, CELERY_TASK_ALWAYS_EAGER=false,
-  mail through SMTP to the sink and the default OUTBOX_DISPATCH_WINDOW;
+- Celery workers (`celery -A weerbaar worker`, prefork pool unless `pool` says threads)
+  and, unless the caller drives the redrive itself, `celery beat`, on a Redis database of
+  their own (REDIS_URL, flushed at the start and the end, also the sent journal), with the
+  production settings, CELERY_TASK_ALWAYS_EAGER=false, mail through SMTP to the sink and the
+  default OUTBOX_DISPATCH_WINDOW;
 - Django in this process, on the same database and broker, to publish the alert through
   the real services (create_alert + send_alert as the officer) and to watch the rows.
 
 Everything is stopped and the database dropped when the block ends, also on Ctrl-C, SIGTERM
-or an error. The work folder (sink state, worker logs) is removed after a clean run and kept
-after a failed one, and its path printed.
+or an error. The work folder (sink state, worker logs) is removed after a clean run (kept
+when BENCH_KEEP_LOGS is set) and kept after a failed one, and its path printed.
 """
 
 from __future__ import annotations
