@@ -479,6 +479,27 @@ def test_queued_row_whose_task_was_lost_is_enqueued_again(
     assert [m.to for m in mailoutbox] == [[lost.address]]
 
 
+def test_one_redrive_run_hands_over_a_whole_backlog_in_steps(
+    django_capture_on_commit_callbacks: Capture,
+    mailoutbox: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After an outage a fan-out's rows are all waiting: one run takes them all, in
+    committed steps of REDRIVE_LIMIT, up to REDRIVE_MAX_PER_RUN."""
+    monkeypatch.setattr(outbox, "REDRIVE_LIMIT", 5)
+    monkeypatch.setattr(outbox, "REDRIVE_MAX_PER_RUN", 10)
+    failed = [
+        DeliveryFactory(status=DeliveryStatus.FAILED, attempts=1, next_attempt_at=ago(minutes=1))
+        for _ in range(4)
+    ]
+    waiting = [DeliveryFactory(next_attempt_at=ago(minutes=6)) for _ in range(8)]
+
+    assert redrive(django_capture_on_commit_callbacks) == 10  # two full steps, then the cap
+    assert len(mailoutbox) == 10
+    assert redrive(django_capture_on_commit_callbacks) == 2  # the next run takes the rest
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(d.address for d in failed + waiting)
+
+
 def test_lease_and_requeue_wait_follow_the_settings(
     settings: Any, django_capture_on_commit_callbacks: Capture, mailoutbox: list[Any]
 ) -> None:

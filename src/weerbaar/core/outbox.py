@@ -134,7 +134,8 @@ BACKOFF_CAP = timedelta(hours=6)
 # generous) and OUTBOX_REQUEUE_AFTER_SECONDS (5 min). Settings, so that the fault benchmarks
 # (bench/alert_faults.py) can watch a recovery in seconds; production keeps the defaults.
 MARK_BATCH = 50  # SENT marks per statement with the sent journal
-REDRIVE_LIMIT = 5000  # rows per redrive run; the next run (a minute later) takes the rest
+REDRIVE_LIMIT = 5000  # rows per committed step of a redrive run
+REDRIVE_MAX_PER_RUN = 100_000  # the next run (a minute later) takes the rest
 ERROR_MAX_LENGTH = 1000
 SUBJECT_MAX_LENGTH = 255
 SHORT_TEXT_MAX_LENGTH = 320
@@ -619,10 +620,26 @@ def redrive_stale_deliveries() -> int:
     Run every minute by Celery beat (core.tasks). Takes back SENDING rows older than the lease
     (OUTBOX_LEASE_SECONDS; the attempt counts; out of attempts they fail for good), requeues
     FAILED rows whose retry is due and QUEUED rows waiting longer than
-    OUTBOX_REQUEUE_AFTER_SECONDS. Enqueueing a row twice is harmless: only one claim can
-    succeed. Returns how many deliveries were enqueued.
+    OUTBOX_REQUEUE_AFTER_SECONDS. Works in committed steps of REDRIVE_LIMIT rows, up to
+    REDRIVE_MAX_PER_RUN per run, so that after a mail server outage a whole fan-out is
+    handed over again at once instead of 5,000 rows a minute. Enqueueing a row twice is
+    harmless: only one claim can succeed. Returns how many deliveries were enqueued.
     """
     now = timezone.now()
+    total = 0
+    while total < REDRIVE_MAX_PER_RUN:
+        enqueued = _redrive_step(now)
+        total += enqueued
+        if enqueued < REDRIVE_LIMIT:
+            break
+    if total:
+        logger.info("re-drove %d deliveries", total)
+    return total
+
+
+def _redrive_step(now: datetime) -> int:
+    """One committed step of the redrive: at most REDRIVE_LIMIT rows. A row it hands over
+    gets `next_attempt_at = now`, so the next step does not pick it again."""
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     requeue_after = timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
     with transaction.atomic():
@@ -654,8 +671,6 @@ def redrive_stale_deliveries() -> int:
         )
         ids = due_ids + waiting_ids
         enqueue_on_commit(ids)
-    if ids:
-        logger.info("re-drove %d deliveries", len(ids))
     return len(ids)
 
 
