@@ -67,6 +67,27 @@ class Seed:
     people: int
 
 
+def bench_alert(seed: Seed, title: str = "Oplichters met valse tientjes") -> tuple[Any, Any]:
+    """The officer of the seeded area and the alert draft every alert benchmark publishes
+    (Django must be set up)."""
+    from weerbaar.accounts.models import User
+    from weerbaar.accounts.policy import actor_for
+    from weerbaar.alerts.services import alerts
+    from weerbaar.network.models import Area
+
+    draft = alerts.AlertDraft(
+        title=title,
+        message="Twee mannen betalen met valse biljetten van 10 euro in het centrum. Ze "
+        "kopen iets kleins en vragen wisselgeld terug.",
+        category="counterfeit_money",
+        severity="warning",
+        advice="Controleer biljetten met de voel-kijk-kantelmethode en bel 112 bij twijfel.",
+        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=2),
+        areas=[Area.objects.get(pk=seed.area)],
+    )
+    return actor_for(User.objects.get(email=seed.staff_email)), draft
+
+
 class Worker:
     """One `celery worker` process (its pool children in the same process group)."""
 
@@ -192,22 +213,9 @@ class Stack:
     def publish(self, title: str = "Oplichters met valse tientjes") -> tuple[int, float]:
         """Write an alert for the seeded area as the officer and send it, through the real
         services. Returns the alert id and the time just before send_alert()."""
-        from weerbaar.accounts.models import User
-        from weerbaar.accounts.policy import actor_for
         from weerbaar.alerts.services import alerts
-        from weerbaar.network.models import Area
 
-        actor = actor_for(User.objects.get(email=self.seed.staff_email))
-        draft = alerts.AlertDraft(
-            title=title,
-            message="Twee mannen betalen met valse biljetten van 10 euro in het centrum. Ze "
-            "kopen iets kleins en vragen wisselgeld terug.",
-            category="counterfeit_money",
-            severity="warning",
-            advice="Controleer biljetten met de voel-kijk-kantelmethode en bel 112 bij twijfel.",
-            expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=2),
-            areas=[Area.objects.get(pk=self.seed.area)],
-        )
+        actor, draft = bench_alert(self.seed, title)
         alert = alerts.create_alert(actor, draft)
         started = time.time()
         alerts.send_alert(actor, alert)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime
 import io
 import json
 import os
@@ -116,26 +115,13 @@ def _batch_size() -> int:
 def _publish_alert(seed: alert_stack.Seed) -> list[int]:
     """Publish one alert through the real services; returns its email deliveries' ids, which
     the outbox would have handed to Celery."""
-    from weerbaar.accounts.models import User
-    from weerbaar.accounts.policy import actor_for
     from weerbaar.alerts.services import alerts
     from weerbaar.core import outbox
     from weerbaar.core.models import Delivery
-    from weerbaar.network.models import Area
 
     handed_over: list[int] = []
     outbox.enqueue_on_commit = handed_over.extend  # type: ignore[assignment]
-    actor = actor_for(User.objects.get(email=seed.staff_email))
-    draft = alerts.AlertDraft(
-        title="Oplichters met valse tientjes",
-        message="Twee mannen betalen met valse biljetten van 10 euro in het centrum. Ze "
-        "kopen iets kleins en vragen wisselgeld terug.",
-        category="counterfeit_money",
-        severity="warning",
-        advice="Controleer biljetten met de voel-kijk-kantelmethode en bel 112 bij twijfel.",
-        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=2),
-        areas=[Area.objects.get(pk=seed.area)],
-    )
+    actor, draft = alert_stack.bench_alert(seed)
     alerts.send_alert(actor, alerts.create_alert(actor, draft))
     emails = set(Delivery.objects.filter(channel="email").values_list("pk", flat=True))
     ids = [pk for pk in handed_over if pk in emails]

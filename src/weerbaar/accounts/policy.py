@@ -151,6 +151,12 @@ class Actor:
         return self.user if isinstance(self.user, User) and self.user.pk else None
 
     @property
+    def covers_whole_network(self) -> bool:
+        """Whether one of the actor's roles covers every municipality (a platform
+        administrator): only such an actor may address the whole network."""
+        return any(scope.everything for scope in self.scopes.values())
+
+    @property
     def is_staff_member(self) -> bool:
         return any(role in self.scopes for role in STAFF_ROLES)
 

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from weerbaar.accounts.models import User
 from weerbaar.alerts import preferences
 from weerbaar.alerts.models import Alert, MessageKind, RecipientSettings, Severity
-from weerbaar.core.channels import Recipient, get_channel
+from weerbaar.core.channels import Recipient, channel_choices, get_channel
 from weerbaar.network.models import Ambassador, Business, BusinessPerson, Consent
 
 # The role of a person who represents an area in the network (beside the business roles).
@@ -105,6 +106,12 @@ class Reach:
     people: int = 0
     # People per channel key (someone on two channels counts on both).
     per_channel: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def channel_rows(self) -> list[tuple[StrOrPromise, int]]:
+        """(channel label, people) per channel, for the reach preview."""
+        labels = dict(channel_choices())
+        return [(labels.get(key, key), count) for key, count in self.per_channel.items()]
 
 
 def recipients_for(

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from weerbaar.accounts.policy import Action, Actor, covers_municipality, scope_queryset
 from weerbaar.alerts.models import Alert, AlertCategory, Severity, UpdateKind
 from weerbaar.alerts.services.alerts import AlertDraft
 from weerbaar.network.forms_staff import StaffForm
@@ -25,6 +26,26 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.municipality})"
+
+
+def target_options(
+    actor: Actor, *, area_action: Action, municipality_action: Action
+) -> dict[str, Any]:
+    """What an actor may choose in a TargetForm (the keyword arguments of its form): the
+    areas in scope of `area_action`, the municipalities `municipality_action` covers as a
+    whole, and the whole network for a platform administrator."""
+    municipalities = scope_queryset(actor, municipality_action, Municipality.objects.all())
+    return {
+        "areas": scope_queryset(actor, area_action, Area.objects.all()),
+        "municipalities": municipalities.filter(
+            pk__in=[
+                municipality.pk
+                for municipality in municipalities
+                if covers_municipality(actor, municipality_action, municipality)
+            ]
+        ),
+        "allow_whole_network": actor.covers_whole_network,
+    }
 
 
 class TargetForm(StaffForm):

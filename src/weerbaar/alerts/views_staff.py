@@ -22,15 +22,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from weerbaar.accounts.policy import Action, covers_municipality
+from weerbaar.accounts.policy import Action
 from weerbaar.alerts import audience, queries
-from weerbaar.alerts.forms_staff import AlertForm, SendBackForm, UpdateForm
+from weerbaar.alerts.forms_staff import AlertForm, SendBackForm, UpdateForm, target_options
 from weerbaar.alerts.models import Alert, AlertSettings, AlertStatus, MessageKind
 from weerbaar.alerts.services import alerts as alert_services
 from weerbaar.alerts.services import broadcast
 from weerbaar.core.channels import channel_choices
 from weerbaar.core.models import DeliveryStatus, OutboundMessage
-from weerbaar.network.models import Area, Municipality
+from weerbaar.network.models import Municipality
 from weerbaar.network.views_staff import Crumbs, StaffActionView, StaffView
 
 
@@ -102,19 +102,12 @@ class AlertFormView(StaffView):
         return crumbs
 
     def form(self, data: Any = None) -> AlertForm:
-        return AlertForm(
-            data,
-            areas=self.scoped(Area.objects.all(), Action.COMPOSE_ALERT),
-            municipalities=Municipality.objects.filter(
-                pk__in=[
-                    municipality.pk
-                    for municipality in self.scoped(Municipality.objects.all())
-                    if covers_municipality(self.actor, Action.APPROVE_ALERT, municipality)
-                ]
-            ),
-            allow_whole_network=any(scope.everything for scope in self.actor.scopes.values()),
-            alert=self.alert if data is None else None,
+        options = target_options(
+            self.actor,
+            area_action=Action.COMPOSE_ALERT,
+            municipality_action=Action.APPROVE_ALERT,
         )
+        return AlertForm(data, **options, alert=self.alert if data is None else None)
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         self.load(pk)
@@ -149,16 +142,11 @@ class AlertFormView(StaffView):
     def render_form(
         self, form: AlertForm, *, reach: audience.Reach | None = None, status: int = 200
     ) -> HttpResponse:
-        labels = dict(channel_choices())
         context = {
             "form": form,
             "alert": self.alert,
             "title": _("Change the alert") if self.alert else _("New alert"),
             "reach": reach,
-            "reach_rows": [
-                (labels.get(key, key), count)
-                for key, count in (reach.per_channel.items() if reach else [])
-            ],
             "cancel_url": self.breadcrumbs()[-1][0],
         }
         return self.render_page(context, status=status)

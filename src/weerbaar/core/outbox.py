@@ -909,7 +909,7 @@ def _mark_failed(delivery: Delivery, error: Exception, *, permanent: bool) -> No
 @lru_cache(maxsize=512)
 def _statement(template: str, *, ids: int = 0) -> str:
     """`template` with the delivery table's quoted name for {table}, its column names for
-    {field_name} and `ids` placeholders for {ids}. Names come from the model; every value
+    {field_name} and `ids` parameter markers (%s) for {ids}. Names come from the model; every value
     travels as a parameter."""
     quote = connection.ops.quote_name
     columns = {f.name: quote(_column(f.name)) for f in Delivery._meta.concrete_fields}

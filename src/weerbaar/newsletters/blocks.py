@@ -129,6 +129,11 @@ def _split_line(line: str, number: int, what: StrOrPromise) -> tuple[str, str]:
     return label.strip(), value.strip()
 
 
+def _as_lines(items: list[dict[str, str]], label_key: str, value_key: str) -> str:
+    """The textarea form of parsed lines: "label | value" per line (to change a block)."""
+    return "\n".join(f"{item[label_key]} {LINE_SEPARATOR} {item[value_key]}" for item in items)
+
+
 def parse_links(text: str) -> list[dict[str, str]]:
     """ "Label | https://…" per line into [{"label", "url"}]; a clear error per bad line."""
     lines = _lines(text)
@@ -198,10 +203,8 @@ class LinksBlock(BlockType):
         return {"heading": values["heading"].strip(), "links": values["links"]}
 
     def to_initial(self, data: dict[str, Any]) -> dict[str, Any]:
-        lines = [
-            f"{link['label']} {LINE_SEPARATOR} {link['url']}" for link in data.get("links", [])
-        ]
-        return {"heading": data.get("heading", ""), "links": "\n".join(lines)}
+        links = _as_lines(data.get("links", []), "label", "url")
+        return {"heading": data.get("heading", ""), "links": links}
 
 
 class FiguresBlockForm(StaffForm):
@@ -235,9 +238,8 @@ class FiguresBlock(BlockType):
         }
 
     def to_initial(self, data: dict[str, Any]) -> dict[str, Any]:
-        lines = [f"{f['label']} {LINE_SEPARATOR} {f['value']}" for f in data.get("figures", [])]
         return {
             "heading": data.get("heading", ""),
-            "figures": "\n".join(lines),
+            "figures": _as_lines(data.get("figures", []), "label", "value"),
             "note": data.get("note", ""),
         }

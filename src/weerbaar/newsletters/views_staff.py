@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from weerbaar.accounts.policy import Action, covers_municipality
+from weerbaar.accounts.policy import Action
+from weerbaar.alerts.forms_staff import target_options
 from weerbaar.alerts.views_staff import delivery_figures
 from weerbaar.network.forms_staff import StaffForm
-from weerbaar.network.models import Area, Municipality
 from weerbaar.network.views_staff import Crumbs, StaffActionView, StaffFormView, StaffView
 from weerbaar.newsletters import queries, rendering, segments
 from weerbaar.newsletters.blocks import (
@@ -368,20 +368,12 @@ class SegmentFormView(StaffView):
         return segment_crumbs()
 
     def form(self, data: Any = None) -> SegmentForm:
-        municipalities = self.scoped(Municipality.objects.all())
-        return SegmentForm(
-            data,
-            areas=self.scoped(Area.objects.all()),
-            municipalities=municipalities.filter(
-                pk__in=[
-                    municipality.pk
-                    for municipality in municipalities
-                    if covers_municipality(self.actor, Action.COMPOSE_NEWSLETTER, municipality)
-                ]
-            ),
-            allow_whole_network=any(scope.everything for scope in self.actor.scopes.values()),
-            segment=self.segment if data is None else None,
+        options = target_options(
+            self.actor,
+            area_action=Action.COMPOSE_NEWSLETTER,
+            municipality_action=Action.COMPOSE_NEWSLETTER,
         )
+        return SegmentForm(data, **options, segment=self.segment if data is None else None)
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         self.load(pk)

@@ -386,7 +386,7 @@ def _require_editable(actor: Actor, alert: Alert) -> None:
 
 
 def _check_target(actor: Actor, draft: AlertDraft) -> None:
-    if draft.whole_network and not any(scope.everything for scope in actor.scopes.values()):
+    if draft.whole_network and not actor.covers_whole_network:
         raise ValidationError(
             {"whole_network": _("Only a platform administrator can alert the whole network.")}
         )

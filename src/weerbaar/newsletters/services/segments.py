@@ -106,7 +106,7 @@ def _validated(actor: Actor, draft: SegmentDraft) -> dict[str, object]:
 
 def _scope_errors(actor: Actor, draft: SegmentDraft) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if draft.whole_network and not any(scope.everything for scope in actor.scopes.values()):
+    if draft.whole_network and not actor.covers_whole_network:
         errors["whole_network"] = _("Only a platform administrator can reach the whole network.")
     for municipality in draft.municipalities:
         if not covers_municipality(actor, Action.COMPOSE_NEWSLETTER, municipality):
