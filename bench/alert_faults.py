@@ -15,15 +15,16 @@ kill
 outage
     stops the sink (SIGTERM: the port then refuses connections; its counts are kept) for
     `--outage-seconds` (60), then starts it again. Workers meanwhile get "connection
-    refused": one row per batch FAILED with a retry a minute later (backoff_delay), the rest
-    of the batch left QUEUED for the redrive.
+    refused": the rows of one group per batch (one per SMTP connection) FAILED with a retry
+    a minute later (backoff_delay), the rest of the batch left QUEUED for the redrive.
 
 Then it waits until every email delivery is SENT and checks the sink's count per recipient:
-nobody missing, and how many got more than one email. The outbox sends at least once, not
-exactly once (core/outbox.py): a worker killed after the server accepted a message and
-before the row was marked sent, or a server that goes away after accepting a message but
-before its answer arrived, means a second copy with the same Message-ID. Such duplicates
-are counted and reported, with how many a receiving server could drop by Message-ID.
+nobody missing, and how many got more than one email. With the sent journal, which these
+runs use, an email is noted just before the server can take it (decision 0016), so a killed
+worker's emails in flight are marked sent by the redrive, not sent again; a server that
+goes away after accepting a message but before its answer arrived still means a second
+copy with the same Message-ID (core/outbox.py). Duplicates are counted and reported, with
+how many a receiving server could drop by Message-ID.
 
 Recovery timing: production waits 10 minutes before taking back a SENDING row and 5 before
 re-enqueueing a QUEUED one, and beat runs the redrive every minute. So that a run takes
@@ -308,11 +309,12 @@ def _section(args: argparse.Namespace, results: list[dict[str, Any]]) -> list[st
     lines += [
         "",
         "Checked per recipient from the sink's counts against the message's email "
-        "deliveries. PASS means nobody is missing and nobody got two emails. The outbox "
-        "delivers at least once (core/outbox.py): a copy can repeat when a worker dies "
-        "between the server's acceptance and the SENT mark, or when the server goes away "
-        "after accepting a message but before the worker read its answer; such a copy keeps "
-        "its Message-ID, so a receiving server can drop it. With production timing (lease 10 "
+        "deliveries. PASS means nobody is missing and nobody got two emails. Each email is "
+        "noted in the sent journal just before the server can take it (decision 0016), so "
+        "the redrive marks a killed worker's emails in flight sent instead of sending them "
+        "again; a copy can still repeat when the server goes away after accepting a message "
+        "but before the worker read its answer, and keeps its Message-ID, so a receiving "
+        "server can drop it. With production timing (lease 10 "
         "min, requeue after 5 min, beat every minute, at most 5,000 rows per redrive run) the "
         "same recoveries take that much longer.",
     ]

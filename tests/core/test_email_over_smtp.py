@@ -23,10 +23,29 @@ pytestmark = pytest.mark.django_db
 
 
 class Inbox:
+    """Takes every message, logging it and the connection it came over; refuses the
+    recipients and ends the connections it is told to."""
+
     def __init__(self) -> None:
         self.received: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.events: list[tuple[str, str]] = []
+        self.peers: set[Any] = set()
+        self.refuse_recipients: set[str] = set()
+        self.closing_for: set[str] = set()
+
+    async def handle_RCPT(
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address in self.refuse_recipients:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        if set(envelope.rcpt_tos) & self.closing_for:
+            return "421 4.3.2 shutting down"
+        self.peers.add(session.peer)
+        self.events.extend(("received", address) for address in envelope.rcpt_tos)
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
         return "250 OK"
@@ -124,3 +143,138 @@ def test_an_international_address_goes_the_normal_way_and_arrives(smtp_server: I
     assert summary.sent == 2
     envelopes = sorted(to[0] for to, _parsed in smtp_server.received)
     assert envelopes == ["a@example.nl", "bakker@xn--bckerei-5wa.example"]
+
+
+class RecordingJournal:
+    """The sent journal's interface over a set, logging in the inbox's events when it takes
+    a note, so a test sees whether the note came before the server had the message."""
+
+    def __init__(self, events: list[tuple[str, str]]) -> None:
+        self.sent: set[tuple[int, int]] = set()
+        self.events = events
+
+    def record(self, attempts: Any) -> bool:
+        for pk, attempt in attempts:
+            self.sent.add((pk, attempt))
+            address = outbox.Delivery.objects.get(pk=pk).address
+            self.events.append(("noted", address))
+        return True
+
+    def recorded(self, attempts: Any) -> set[int]:
+        return {pk for pk, _attempt in self.sent & set(attempts)}
+
+    def forget(self, attempts: Any) -> None:
+        self.sent -= set(attempts)
+
+
+@pytest.fixture
+def journaled_smtp(
+    smtp_server: Inbox, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Inbox, RecordingJournal]:
+    journal = RecordingJournal(smtp_server.events)
+    monkeypatch.setattr(outbox, "sent_journal", lambda: journal)
+    settings.OUTBOX_SMTP_CONNECTIONS = 2
+    return smtp_server, journal
+
+
+def queue_for(addresses: list[str], body: str = "Tekst\n") -> list[int]:
+    message = outbox.queue_message(
+        kind="smtp-test",
+        subject="Waarschuwing",
+        body_text=body,
+        recipients=[Recipient(address=address) for address in addresses],
+    )
+    return list(message.deliveries.order_by("pk").values_list("pk", flat=True))
+
+
+def test_with_the_journal_emails_go_out_over_two_connections_each_noted_first(
+    journaled_smtp: tuple[Inbox, RecordingJournal],
+) -> None:
+    inbox, journal = journaled_smtp
+    addresses = [f"ondernemer{n}@example.nl" for n in range(5)]
+    body = "Let op:\n.een regel die met een punt begint\n.\n"
+    ids = queue_for(addresses, body)
+
+    summary = outbox.send_delivery_batch(ids)
+
+    assert summary.sent == 5
+    assert sorted(to[0] for to, _parsed in inbox.received) == addresses  # each once
+    for _to, parsed in inbox.received:
+        assert parsed.get_content().replace("\r\n", "\n") == body  # dots came through
+    assert len(inbox.peers) == 2  # two connections
+    for address in addresses:
+        assert inbox.events.index(("noted", address)) < inbox.events.index(("received", address))
+    statuses = set(outbox.Delivery.objects.values_list("status", flat=True))
+    assert statuses == {outbox.DeliveryStatus.SENT}
+    assert journal.sent == set()  # marked in the database, so forgotten
+
+
+def test_a_refused_recipient_fails_alone_and_the_connection_goes_on(
+    journaled_smtp: tuple[Inbox, RecordingJournal],
+) -> None:
+    inbox, journal = journaled_smtp
+    addresses = ["a@example.nl", "geweigerd@example.nl", "c@example.nl", "d@example.nl"]
+    inbox.refuse_recipients.add("geweigerd@example.nl")
+    ids = queue_for(addresses)
+
+    summary = outbox.send_delivery_batch(ids)
+
+    assert (summary.sent, summary.failed) == (3, 1)
+    assert sorted(to[0] for to, _parsed in inbox.received) == [
+        "a@example.nl",
+        "c@example.nl",
+        "d@example.nl",
+    ]
+    refused = outbox.Delivery.objects.get(address="geweigerd@example.nl")
+    assert refused.status == outbox.DeliveryStatus.FAILED
+    assert refused.next_attempt_at is None  # 550: for good
+    assert "550" in refused.last_error
+    assert ("noted", "geweigerd@example.nl") not in inbox.events
+
+
+def test_a_server_closing_mid_group_fails_what_it_did_not_take_and_sends_nothing_twice(
+    journaled_smtp: tuple[Inbox, RecordingJournal],
+) -> None:
+    inbox, journal = journaled_smtp
+    addresses = ["a@example.nl", "b@example.nl", "c@example.nl", "d@example.nl"]
+    inbox.closing_for.add("b@example.nl")  # 421 after b's message: its connection ends
+    ids = queue_for(addresses)
+
+    summary = outbox.send_delivery_batch(ids)
+
+    received = sorted(to[0] for to, _parsed in inbox.received)
+    assert received == ["a@example.nl", "c@example.nl"]
+    assert summary.sent == 2
+    for address in ("b@example.nl", "d@example.nl"):
+        delivery = outbox.Delivery.objects.get(address=address)
+        assert delivery.status == outbox.DeliveryStatus.FAILED
+        assert delivery.next_attempt_at is not None  # tried again later
+    # b was noted before its dot; a later attempt is a new note, so it is sent then.
+    b = outbox.Delivery.objects.get(address="b@example.nl")
+    assert journal.recorded([(b.pk, b.attempts + 1)]) == set()
+
+
+def test_a_mail_server_that_is_down_fails_one_group_for_later_and_gives_the_rest_back(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
+    journal = RecordingJournal([])
+    monkeypatch.setattr(outbox, "sent_journal", lambda: journal)
+    settings.OUTBOX_SMTP_CONNECTIONS = 2
+    ids = queue_for([f"ondernemer{n}@example.nl" for n in range(5)])
+
+    summary = outbox.send_delivery_batch(ids)
+
+    assert (summary.sent, summary.failed, summary.deferred) == (0, 2, 3)
+    failed = outbox.Delivery.objects.filter(status=outbox.DeliveryStatus.FAILED)
+    assert all("mail server" in d.last_error and d.next_attempt_at for d in failed)
+    assert outbox.Delivery.objects.filter(status=outbox.DeliveryStatus.QUEUED).count() == 3
+    assert journal.sent == set()  # nothing noted: nothing could go out

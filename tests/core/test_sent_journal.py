@@ -18,7 +18,7 @@ from tests.factories import DeliveryFactory
 from weerbaar.core import outbox
 from weerbaar.core.channels import Recipient
 from weerbaar.core.models import Delivery, DeliveryStatus
-from weerbaar.core.sent_journal import SentJournal
+from weerbaar.core.sent_journal import Attempt, SentJournal
 
 Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
@@ -28,22 +28,22 @@ class MemoryJournal:
     Redis (the Redis-backed class has its own test below, against a real server)."""
 
     def __init__(self) -> None:
-        self.sent: set[int] = set()
+        self.sent: set[Attempt] = set()
         self.recording = True
         self.answering = True
 
-    def record(self, delivery_id: int) -> bool:
+    def record(self, attempts: Iterable[Attempt]) -> bool:
         if self.recording:
-            self.sent.add(delivery_id)
+            self.sent.update(attempts)
         return self.recording
 
-    def recorded(self, delivery_ids: Iterable[int]) -> set[int]:
+    def recorded(self, attempts: Iterable[Attempt]) -> set[int]:
         if not self.answering:
             raise redis.ConnectionError("journal down")
-        return self.sent & set(delivery_ids)
+        return {pk for pk, _attempt in self.sent & set(attempts)}
 
-    def forget(self, delivery_ids: Iterable[int]) -> None:
-        self.sent -= set(delivery_ids)
+    def forget(self, attempts: Iterable[Attempt]) -> None:
+        self.sent -= set(attempts)
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_the_redrive_marks_what_a_dead_worker_sent_and_sends_only_the_rest(
     long_ago = timezone.now() - datetime.timedelta(minutes=11)
     went_out = DeliveryFactory(status=DeliveryStatus.SENDING, attempts=1, claimed_at=long_ago)
     never_sent = DeliveryFactory(status=DeliveryStatus.SENDING, attempts=1, claimed_at=long_ago)
-    journal.record(went_out.pk)  # the worker died after the send, before the batch mark
+    journal.record([(went_out.pk, 1)])  # the worker died after the send, before the batch mark
 
     with django_capture_on_commit_callbacks(execute=True):
         assert outbox.redrive_stale_deliveries() == 1
@@ -136,13 +136,16 @@ REDIS_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
 @pytest.mark.skipif(not REDIS_URL, reason="CELERY_TEST_BROKER_URL (a Redis URL) is not set")
 def test_the_redis_journal_records_answers_and_forgets() -> None:
     journal = SentJournal(REDIS_URL)
-    ids = [987_654_321, 987_654_322]
-    journal.forget(ids)
-    assert journal.record(ids[0])
-    assert journal.recorded(ids) == {ids[0]}
-    journal.forget(ids)
-    assert journal.recorded(ids) == set()
+    first, second, first_retried = (987_654_321, 1), (987_654_322, 1), (987_654_321, 2)
+    attempts = [first, second, first_retried]
+    journal.forget(attempts)
+    assert journal.record([first, second])
+    assert journal.recorded(attempts) == {first[0], second[0]}
+    # Another attempt of a delivery is its own note: the first one's does not count for it.
+    assert journal.recorded([first_retried]) == set()
+    journal.forget(attempts)
+    assert journal.recorded(attempts) == set()
     unreachable = SentJournal("redis://127.0.0.1:1/0")
-    assert unreachable.record(ids[0]) is False
+    assert unreachable.record([first]) is False
     with pytest.raises(redis.RedisError):
-        unreachable.recorded(ids)
+        unreachable.recorded(attempts)

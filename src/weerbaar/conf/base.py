@@ -137,6 +137,7 @@ from weerbaar.conf.includes.celery import (
     OUTBOX_LEASE_SECONDS,
     OUTBOX_REQUEUE_AFTER_SECONDS,
     OUTBOX_SENT_JOURNAL_URL,
+    OUTBOX_SMTP_CONNECTIONS,
 )
 from weerbaar.conf.includes.database import (
     DATABASE_URL,

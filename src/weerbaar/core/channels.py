@@ -26,6 +26,7 @@ channel may keep a connection open for the whole batch (`close()` ends it).
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -54,6 +55,8 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
+
+from weerbaar.core.smtp_lockstep import Transaction, send_in_lockstep
 
 if TYPE_CHECKING:
     from weerbaar.accounts.models import User
@@ -136,6 +139,36 @@ class Channel(ABC):
     def send(self, delivery: Delivery) -> None:
         """Hand `delivery` over, or raise a `DeliveryError` (see the module docstring)."""
 
+    @property
+    def group_size(self) -> int:
+        """How many deliveries `send_group` takes at once to some advantage."""
+        return 1
+
+    def send_group(
+        self, deliveries: Sequence[Delivery], committing: Committing | None = None
+    ) -> list[Exception | None]:
+        """Send `deliveries`; one outcome each, in order: None when handed over, else the
+        exception `send` raised. After a ChannelUnavailableError the rest is not tried and
+        gets the same error.
+
+        `committing`, when given, is called with deliveries just before the other side can
+        take them (the outbox notes them in the sent journal there); a channel that cannot
+        tell that moment does not call it, and the outbox notes each send after it. This
+        default sends one by one and does not call it."""
+        outcomes: list[Exception | None] = []
+        for delivery in deliveries:
+            stopped = next((o for o in outcomes if isinstance(o, ChannelUnavailableError)), None)
+            if stopped is not None:
+                outcomes.append(stopped)
+                continue
+            try:
+                self.send(delivery)
+            except Exception as error:
+                outcomes.append(error)
+            else:
+                outcomes.append(None)
+        return outcomes
+
     def close(self) -> None:  # noqa: B027 - optional hook; most channels hold nothing open
         """Release what the batch held open (connections). Must not raise."""
 
@@ -186,8 +219,14 @@ class EmailChannel(Channel):
     label = _("Email")
 
     def __init__(self) -> None:
-        self._mailer: BaseEmailBackend | None = None
+        # Opened on first use and kept until close(): the connections of one batch. The
+        # first sends everything; more SMTP connections join it for groups (send_group).
+        self._mailers: list[BaseEmailBackend] = []
         self._prepared = _PreparedEmails(self._email)
+
+    @property
+    def group_size(self) -> int:
+        return max(1, settings.OUTBOX_SMTP_CONNECTIONS)
 
     def address_for(self, recipient: Recipient) -> str | None:
         return self.addresses_for([recipient])[0]
@@ -224,41 +263,98 @@ class EmailChannel(Channel):
         except ValidationError:
             raise PermanentDeliveryError("invalid email address") from None
         try:
-            mailer = self._open_mailer()
-            if isinstance(mailer, SMTPBackend) and mailer.connection is not None:
-                prepared = self._prepared.for_delivery(mailer, delivery)
-                if prepared is not None:
-                    mailer.connection.sendmail(prepared.sender, [delivery.address], prepared.data)
-                    return
-            email = self._email(delivery)
-            accepted = mailer.send_messages([email])
-        except ValueError as error:
+            alone = self._transactions([delivery], [0])
+            if alone:
+                send_in_lockstep(list(alone.values()))
+                if alone[0].outcome is not None:
+                    raise alone[0].outcome
+            else:
+                self._send_built(delivery)
+        except Exception as error:
+            meaning = self._delivery_error(error)
+            if meaning is error:
+                raise
+            raise meaning from error
+
+    def send_group(
+        self, deliveries: Sequence[Delivery], committing: Committing | None = None
+    ) -> list[Exception | None]:
+        """Over SMTP, the emails that fit a prepared message go out together, one per
+        connection (core.smtp_lockstep), with `committing` called just before the server can
+        take them; anything else goes through `send` one by one (its send is noted after
+        it, as for every channel)."""
+        outcomes: list[Exception | None] = [None] * len(deliveries)
+        for index, delivery in enumerate(deliveries):
+            try:
+                validate_email(delivery.address)
+            except ValidationError:
+                outcomes[index] = PermanentDeliveryError("invalid email address")
+        valid = [index for index, outcome in enumerate(outcomes) if outcome is None]
+        try:
+            together = self._transactions(deliveries, valid)
+        except OSError as error:
+            unavailable = self._delivery_error(error)
+            return [outcome or unavailable for outcome in outcomes]
+        if together:
+            send_in_lockstep(
+                list(together.values()),
+                None
+                if committing is None
+                else lambda ready: committing(
+                    [deliveries[i] for i, t in together.items() if t in ready]
+                ),
+            )
+            for index, transaction in together.items():
+                if transaction.outcome is not None:
+                    outcomes[index] = self._delivery_error(transaction.outcome)
+        rest = [index for index in valid if index not in together]
+        stopped = next((o for o in outcomes if isinstance(o, ChannelUnavailableError)), None)
+        one_by_one = (
+            [stopped] * len(rest)
+            if stopped is not None
+            else super().send_group([deliveries[index] for index in rest])
+        )
+        for index, outcome in zip(rest, one_by_one, strict=True):
+            outcomes[index] = outcome
+        return outcomes
+
+    def _send_built(self, delivery: Delivery) -> None:
+        """The normal way: the mailer builds and sends the email (any mailer)."""
+        email = self._email(delivery)
+        if not self._open_mailers(1)[0].send_messages([email]):
+            raise TemporaryDeliveryError("the mail backend accepted nothing")
+        _remember_provider_message_id(delivery, email)
+
+    def _delivery_error(self, error: Exception) -> Exception:
+        """What a send's exception means for the delivery (see the module docstring); an
+        exception of another kind is returned as it is."""
+        if isinstance(error, DeliveryError):
+            return error
+        if isinstance(error, ValueError):
             # The mailer builds the message: header problems are the message's fault, not
             # the server's.
-            raise PermanentDeliveryError(f"message cannot be built: {error}") from error
-        except smtplib.SMTPRecipientsRefused as error:
+            return PermanentDeliveryError(f"message cannot be built: {error}")
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
             codes = [code for code, _reply in error.recipients.values()]
             refused = f"recipient refused: {codes}"
             if codes and all(code >= 500 for code in codes):
-                raise PermanentDeliveryError(refused) from error
-            raise TemporaryDeliveryError(refused) from error
-        except smtplib.SMTPDataError as error:
+                return PermanentDeliveryError(refused)
+            return TemporaryDeliveryError(refused)
+        if isinstance(error, smtplib.SMTPDataError):
             rejected = f"message refused: {error.smtp_code} {error.smtp_error!r}"
             if error.smtp_code >= 500:
-                raise PermanentDeliveryError(rejected) from error
-            raise TemporaryDeliveryError(rejected) from error
-        except AnymailAPIError as error:
-            raise TemporaryDeliveryError(f"email provider: {error}") from error
-        except AnymailError as error:
+                return PermanentDeliveryError(rejected)
+            return TemporaryDeliveryError(rejected)
+        if isinstance(error, AnymailAPIError):
+            return TemporaryDeliveryError(f"email provider: {error}")
+        if isinstance(error, AnymailError):
             # Refused recipients, invalid addresses, unsupported content: this message.
-            raise PermanentDeliveryError(f"email provider: {error}") from error
-        except OSError as error:
+            return PermanentDeliveryError(f"email provider: {error}")
+        if isinstance(error, OSError):
             # SMTPException is an OSError too: disconnects, refused sender or login, timeouts.
             self.close()
-            raise ChannelUnavailableError(f"mail server: {error!r}") from error
-        if not accepted:
-            raise TemporaryDeliveryError("the mail backend accepted nothing")
-        _remember_provider_message_id(delivery, email)
+            return ChannelUnavailableError(f"mail server: {error!r}")
+        return error
 
     def _email(self, delivery: Delivery, to: str | None = None) -> EmailMultiAlternatives:
         message = delivery.message
@@ -278,21 +374,62 @@ class EmailChannel(Channel):
         return email
 
     def close(self) -> None:
-        if self._mailer is None:
-            return
-        mailer, self._mailer = self._mailer, None
-        try:
-            mailer.close()
-        except Exception:
-            logger.warning("closing the mail connection failed", exc_info=True)
+        mailers, self._mailers = self._mailers, []
+        for mailer in mailers:
+            try:
+                mailer.close()
+            except Exception:
+                logger.warning("closing the mail connection failed", exc_info=True)
 
-    def _open_mailer(self) -> BaseEmailBackend:
-        if self._mailer is None:
-            # Kept open until close(): one connection per batch. Stored before open() so a
-            # half-opened connection is closed too.
-            self._mailer = mailers.default
-            self._mailer.open()
-        return self._mailer
+    def _open_mailers(self, count: int) -> list[BaseEmailBackend]:
+        """At least `count` open mailers (the first one always); raises OSError."""
+        while len(self._mailers) < max(count, 1):
+            # Stored before open() so a half-opened connection is closed too.
+            mailer = mailers.default
+            self._mailers.append(mailer)
+            mailer.open()
+        return self._mailers
+
+    def _smtp_connections(self, wanted: int) -> list[smtplib.SMTP]:
+        """Up to `wanted` open SMTP connections for prepared emails; none when the mailer
+        does not talk SMTP itself (console, locmem, an email provider's API)."""
+        if wanted == 0 or not isinstance(self._open_mailers(1)[0], SMTPBackend):
+            return []
+        connections = []
+        for mailer in self._open_mailers(wanted)[:wanted]:
+            assert isinstance(mailer, SMTPBackend)
+            if mailer.connection is None:  # fail_silently swallowed an error: not ours
+                break
+            mailer.connection.ehlo_or_helo_if_needed()
+            connections.append(mailer.connection)
+        return connections
+
+    def _transactions(
+        self, deliveries: Sequence[Delivery], indexes: list[int]
+    ) -> dict[int, Transaction]:
+        """SMTP transactions for those of `deliveries` (at `indexes`) that fit a prepared
+        email, each on a connection of its own; none when the mailer does not talk SMTP
+        itself. Raises OSError when a connection cannot be opened."""
+        connections = self._smtp_connections(len(indexes))
+        if not connections:
+            return {}
+        mailer = self._mailers[0]
+        assert isinstance(mailer, SMTPBackend)
+        transactions: dict[int, Transaction] = {}
+        for index in indexes:
+            if len(transactions) == len(connections):
+                break
+            delivery = deliveries[index]
+            try:
+                prepared = self._prepared.for_delivery(mailer, delivery)
+            except ValueError:
+                prepared = None  # the normal way says what is wrong with the message
+            if prepared is not None:
+                connection = connections[len(transactions)]
+                transactions[index] = Transaction(
+                    connection, prepared.sender, delivery.address, prepared.data
+                )
+        return transactions
 
 
 def _remember_provider_message_id(delivery: Delivery, email: EmailMultiAlternatives) -> None:
@@ -340,7 +477,10 @@ def personal_headers(delivery: Delivery) -> dict[str, str]:
 @dataclass(frozen=True)
 class PreparedEmail:
     sender: str
-    data: bytes
+    data: bytes  # ready for the wire (`_for_the_wire`); the personal header lines in front
+
+
+Committing = Callable[[Sequence["Delivery"]], None]
 
 
 class _PreparedEmails:
@@ -373,10 +513,24 @@ class _PreparedEmails:
             raw = email.message(policy=email_policy.SMTP).as_bytes()
             sender = mailer.prep_address(email.from_email)
             # Django wrote To (the template address) and a Message-ID of its own.
-            self._shared[key] = (sender, _without_fields(raw, {"to", "message-id"}))
+            shared = _without_fields(raw, {"to", "message-id"})
+            self._shared[key] = (sender, _for_the_wire(shared) if sender.isascii() else b"")
         sender, shared = self._shared[key]
+        if not shared:
+            return None
         head = "".join(f"{line}\r\n" for line in lines).encode("ascii")
         return PreparedEmail(sender, head + shared)
+
+
+def _for_the_wire(message: bytes) -> bytes:
+    """A serialised message as SMTP's DATA carries it (what smtplib.SMTP.data does): lines
+    that start with a dot get a second one, and it ends with a line break, before the final
+    "." line that the sender adds."""
+    quoted = _LEADING_DOT.sub(b"..", message)
+    return quoted if quoted.endswith(b"\r\n") else quoted + b"\r\n"
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _plain_header_line(line: str) -> bool:

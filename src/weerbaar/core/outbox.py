@@ -45,18 +45,23 @@ Guarantees
       the attempt counted.
 
 At least once, not exactly once
-    No outbox can make an external send and a database write atomic. If a worker dies after
-    the mail server accepted a message but before the send was recorded (a window of one
-    command), the lease expires and the message is sent again: delivery is at least once.
-    The record is made right after each send: an autocommit UPDATE of the row, or, with the
-    sent journal (settings.OUTBOX_SENT_JOURNAL_URL, core.sent_journal, decision 0015), one
-    Redis key, while the rows are marked SENT 50 at a time; the redrive asks the journal
-    before it takes back a row, so a journaled email is marked SENT, not sent again. Every
-    email in flight is such a window: run the senders one per process (prefork pool). An
-    email keeps the same Message-ID on every attempt so a receiving system can drop the
-    duplicate. The opposite choice, marking
-    before sending, would lose messages instead, which is worse for feedback a reporter
-    waits for.
+    No outbox can make an external send and a database write atomic. Without the sent
+    journal, each row is marked SENT right after its send in an autocommit UPDATE: a worker
+    that dies after the mail server accepted a message but before the mark (a window of one
+    command) leaves the row SENDING, and after the lease the message is sent again. With the
+    sent journal (settings.OUTBOX_SENT_JOURNAL_URL, core.sent_journal, decisions 0015 and
+    0016), the email channel has each email noted in Redis at its commit point, just before
+    the server can take it (`Channel.send_group`'s `committing`; other channels: right after
+    the send), and the rows are marked SENT 50 at a time; the redrive asks the journal before
+    it takes back a row, so a noted email is marked SENT, not sent again. That makes the
+    emails in flight safe, so with the journal a batch goes out over several SMTP
+    connections at once (core.smtp_lockstep). What is left: the microseconds between the note
+    and the write of the final dot (a kill there loses the email), and a server that refuses
+    a message after its dot while the worker dies. Run the senders one per process (prefork
+    pool): in a threads pool another thread can stall a sender between the note and the dot.
+    An email keeps the same Message-ID on every attempt so a receiving system can drop a
+    duplicate. Marking before sending without a journal would lose messages instead, which
+    is worse for feedback a reporter waits for.
 
 `send_delivery_batch()` and `redrive_stale_deliveries()` run in Celery tasks (core.tasks) and
 must not be called inside an open transaction: their claims and marks must commit at once.
@@ -89,13 +94,12 @@ from weerbaar.core.channels import (
     EmailChannel,
     PermanentDeliveryError,
     Recipient,
-    TemporaryDeliveryError,
     UnknownChannelError,
     get_channel,
 )
 from weerbaar.core.dispatch import enqueue_on_commit
 from weerbaar.core.models import Delivery, DeliveryStatus, OutboundMessage, SuppressedAddress
-from weerbaar.core.sent_journal import sent_journal
+from weerbaar.core.sent_journal import Attempt, sent_journal
 
 if TYPE_CHECKING:
     from weerbaar.accounts.models import User
@@ -548,6 +552,10 @@ def _send_each(
 ) -> None:
     leased_at = time.monotonic()
     renew_after = settings.OUTBOX_LEASE_SECONDS * LEASE_RENEW_SHARE
+    # Several at once only when each is noted in the journal before it can go out (the
+    # email channel's commit point): without the journal, every email in flight when a
+    # worker dies would be sent twice.
+    group_size = channel.group_size if marks.journaling else 1
     while pending:
         if time.monotonic() - leased_at > renew_after:
             # A slow mail server: a fresh lease for the rest (give it back, claim it again),
@@ -561,46 +569,60 @@ def _send_each(
             summary.skipped += len(rest) - len(pending)
             if not pending:
                 return
-        delivery = pending.popleft()
-        try:
-            channel.send(delivery)
-        except ChannelUnavailableError as error:
-            _mark_failed(delivery, error, permanent=False)
+        group = [pending.popleft() for _ in range(min(group_size, len(pending)))]
+        outcomes = channel.send_group(group, marks.committing if marks.journaling else None)
+        unavailable: ChannelUnavailableError | None = None
+        for delivery, outcome in zip(group, outcomes, strict=True):
+            if outcome is None:
+                marks.add(delivery)
+                summary.sent += 1
+                continue
             summary.failed += 1
+            if isinstance(outcome, ChannelUnavailableError):
+                unavailable = outcome
+            if not isinstance(outcome, DeliveryError):
+                logger.error(
+                    "delivery %s through %s failed unexpectedly",
+                    delivery.pk,
+                    channel.key,
+                    exc_info=outcome,
+                )
+            _mark_failed(delivery, outcome, permanent=isinstance(outcome, PermanentDeliveryError))
+        if unavailable is not None:
             # The rest goes back to QUEUED at once, as if never claimed; the redrive picks it
             # up after the requeue wait.
             summary.deferred += _release(pending)
             pending.clear()
-            logger.warning("channel %s unavailable, batch deferred: %s", channel.key, error)
+            logger.warning("channel %s unavailable, batch deferred: %s", channel.key, unavailable)
             return
-        except PermanentDeliveryError as error:
-            _mark_failed(delivery, error, permanent=True)
-            summary.failed += 1
-        except TemporaryDeliveryError as error:
-            _mark_failed(delivery, error, permanent=False)
-            summary.failed += 1
-        except Exception as error:
-            logger.exception("delivery %s through %s failed unexpectedly", delivery.pk, channel.key)
-            _mark_failed(delivery, error, permanent=False)
-            summary.failed += 1
-        else:
-            marks.add(delivery)
-            summary.sent += 1
 
 
 class _SentMarks:
     """Marks the deliveries of a batch SENT as they go out: each at once in its own
-    statement, or, with the sent journal (core.sent_journal), noted there at once and marked
-    in the database MARK_BATCH at a time. Either way the window in which a dying worker
-    leaves a sent email unrecorded is one command."""
+    statement, or, with the sent journal (core.sent_journal), noted there and marked in the
+    database MARK_BATCH at a time. A channel that knows the moment the other side can take a
+    message (the email channel, just before the final dot) has it noted then (`committing`);
+    any other send is noted right after it. Either way a dying worker leaves at most the
+    emails in flight unrecorded, and with the journal none."""
 
     def __init__(self) -> None:
         self._journal = sent_journal()
-        self._unmarked: list[int] = []
+        self._unmarked: list[Attempt] = []
+        self._noted: set[int] = set()
+
+    @property
+    def journaling(self) -> bool:
+        return self._journal is not None
+
+    def committing(self, deliveries: Sequence[Delivery]) -> None:
+        if self._journal is not None and self._journal.record(_attempts(deliveries)):
+            self._noted.update(delivery.pk for delivery in deliveries)
 
     def add(self, delivery: Delivery) -> None:
-        if self._journal is not None and self._journal.record(delivery.pk):
-            self._unmarked.append(delivery.pk)
+        noted = delivery.pk in self._noted
+        if noted or (self._journal is not None and self._journal.record(_attempts([delivery]))):
+            self._noted.discard(delivery.pk)
+            self._unmarked.append((delivery.pk, delivery.attempts))
             if len(self._unmarked) >= MARK_BATCH:
                 self.flush()
         else:
@@ -609,9 +631,13 @@ class _SentMarks:
     def flush(self) -> None:
         if not self._unmarked or self._journal is None:
             return
-        ids, self._unmarked = self._unmarked, []
-        _mark_sent_ids(ids)
-        self._journal.forget(ids)
+        attempts, self._unmarked = self._unmarked, []
+        _mark_sent_ids([pk for pk, _attempt in attempts])
+        self._journal.forget(attempts)
+
+
+def _attempts(deliveries: Iterable[Delivery]) -> list[Attempt]:
+    return [(delivery.pk, delivery.attempts) for delivery in deliveries]
 
 
 def redrive_stale_deliveries() -> int:
@@ -858,17 +884,17 @@ def _sent_per_journal(stale: QuerySet[Delivery]) -> QuerySet[Delivery]:
     journal = sent_journal()
     if journal is None:
         return stale
-    ids = list(stale.values_list("pk", flat=True)[:REDRIVE_LIMIT])
+    attempts: list[Attempt] = list(stale.values_list("pk", "attempts")[:REDRIVE_LIMIT])
     try:
-        went_out = journal.recorded(ids)
+        went_out = journal.recorded(attempts)
     except redis.RedisError:
-        logger.error("sent journal unavailable: %d stale deliveries wait for it", len(ids))
+        logger.error("sent journal unavailable: %d stale deliveries wait for it", len(attempts))
         return stale.none()
     if went_out:
         _mark_sent_ids(sorted(went_out))
-        journal.forget(went_out)
+        journal.forget(attempt for attempt in attempts if attempt[0] in went_out)
         logger.info("%d deliveries of a stopped worker had gone out: marked sent", len(went_out))
-    return stale.filter(pk__in=[pk for pk in ids if pk not in went_out])
+    return stale.filter(pk__in=[pk for pk, _attempt in attempts if pk not in went_out])
 
 
 def _mark_sent_ids(ids: Sequence[int]) -> None:

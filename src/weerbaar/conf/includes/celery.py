@@ -40,9 +40,17 @@ OUTBOX_REQUEUE_AFTER_SECONDS = config(
 OUTBOX_SENT_JOURNAL_URL = config(
     "OUTBOX_SENT_JOURNAL_URL",
     "",
-    help="Redis URL of the sent journal (core.sent_journal): workers note each email sent "
-    "there and mark the database in batches, which saves PostgreSQL a quarter of its work "
-    "in a large fan-out. Empty: every delivery is marked on its own.",
+    help="Redis URL of the sent journal (core.sent_journal): workers note each email there "
+    "just before the mail server can accept it and mark the database in batches, which "
+    "saves PostgreSQL a quarter of its work in a large fan-out. Empty: every delivery is "
+    "marked on its own, after its send.",
+)
+OUTBOX_SMTP_CONNECTIONS = config(
+    "OUTBOX_SMTP_CONNECTIONS",
+    2,
+    help="SMTP connections a worker sends one batch over, one email on each at a time, "
+    "the connections in lockstep (core.smtp_lockstep). Used only with the sent journal; "
+    "without it a worker sends one email at a time.",
 )
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
