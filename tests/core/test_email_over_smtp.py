@@ -212,7 +212,7 @@ def test_with_the_journal_emails_go_out_over_two_connections_each_noted_first(
 def test_a_refused_recipient_fails_alone_and_the_connection_goes_on(
     journaled_smtp: tuple[Inbox, RecordingJournal],
 ) -> None:
-    inbox, journal = journaled_smtp
+    inbox, _journal = journaled_smtp
     addresses = ["a@example.nl", "geweigerd@example.nl", "c@example.nl", "d@example.nl"]
     inbox.refuse_recipients.add("geweigerd@example.nl")
     ids = queue_for(addresses)
