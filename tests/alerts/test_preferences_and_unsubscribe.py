@@ -19,7 +19,7 @@ from tests.alerts.conftest import as_actor, member
 from weerbaar.alerts import audience, preferences
 from weerbaar.alerts.models import ChannelPreference, MessageKind, RecipientSettings
 from weerbaar.alerts.services import preferences as preference_services
-from weerbaar.alerts.unsubscribe import make_token, read_token, unsubscribe_url
+from weerbaar.alerts.unsubscribe import UNSUBSCRIBE_SLOT, make_token, read_token, unsubscribe_url
 from weerbaar.core.models import Delivery, DeliveryStatus
 from weerbaar.network.models import Consent, ConsentPurpose
 from weerbaar.network.services import portal
@@ -186,7 +186,22 @@ class TestUnsubscribeLink:
         person = member(shop)
         publish(oov, areas=[area])
         header = mail.outbox[0].extra_headers["List-Unsubscribe"]
-        assert header == f"<{unsubscribe_url(person.pk, MessageKind.ALERT)}>"
+        link = unsubscribe_url(person.pk, MessageKind.ALERT)
+        assert header == f"<{link}>"
+        # And in the text, for mail programs that do not show the header.
+        assert f"stop deze waarschuwingen: {link}" in mail.outbox[0].body
+        assert UNSUBSCRIBE_SLOT not in mail.outbox[0].body
+
+    def test_the_portal_inbox_shows_the_persons_own_link_not_the_slot(
+        self, client: Client, shop: Any, oov: Any, area: Any, publish: Any
+    ) -> None:
+        person = member(shop)
+        publish(oov, areas=[area])
+        delivery = Delivery.objects.get(recipient=person, channel="inbox")
+        client.force_login(person)
+        page = client.get(reverse("alerts_portal:message", args=[delivery.pk])).content.decode()
+        assert unsubscribe_url(person.pk, MessageKind.ALERT) in page
+        assert UNSUBSCRIBE_SLOT not in page
 
     def test_the_link_is_the_reversed_url_on_the_site_url_also_after_it_changes(
         self, settings: Any

@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from tests.factories import UserFactory
 from weerbaar.core import outbox
 from weerbaar.core.channels import Recipient, register_email_headers
+from weerbaar.core.personal_slots import register_personal_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +279,78 @@ def test_a_mail_server_that_is_down_fails_one_group_for_later_and_gives_the_rest
     assert all("mail server" in d.last_error and d.next_attempt_at for d in failed)
     assert outbox.Delivery.objects.filter(status=outbox.DeliveryStatus.QUEUED).count() == 3
     assert journal.sent == set()  # nothing noted: nothing could go out
+
+
+def personal_page(delivery: Any) -> str:
+    return f"https://weerbaar.example.nl/persoonlijk/{delivery.pk}/"
+
+
+PERSONAL_SLOT = register_personal_slot("weerbaar-test-personal-page", personal_page)
+
+
+def test_a_personal_slot_is_filled_in_for_each_recipient_in_text_and_html(
+    smtp_server: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = []
+    real_message = EmailMessage.message
+
+    def counted(self: EmailMessage, *args: Any, **kwargs: Any) -> Any:
+        builds.append(self.to)
+        return real_message(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "message", counted)
+    message = outbox.queue_message(
+        kind="smtp-test",
+        subject="Waarschuwing",
+        body_text=f"Uw pagina: {PERSONAL_SLOT}\n",
+        body_html=f'<p><a href="{PERSONAL_SLOT}">Uw pagina</a> – {PERSONAL_SLOT}</p>',
+        recipients=[Recipient(address=f"ondernemer{n}@example.nl") for n in range(3)],
+    )
+    deliveries = list(message.deliveries.order_by("pk"))
+
+    assert outbox.send_delivery_batch([d.pk for d in deliveries]).sent == 3
+
+    assert len(builds) == 1  # still serialised once for the three
+    by_address = {to[0]: parsed for to, parsed in smtp_server.received}
+    for delivery in deliveries:
+        parsed = by_address[delivery.address]
+        page = personal_page(delivery)
+        text = parsed.get_body(("plain",)).get_content()
+        html = parsed.get_body(("html",)).get_content()
+        assert text.replace("\r\n", "\n") == f"Uw pagina: {page}\n"
+        assert f'<a href="{page}">Uw pagina</a> – {page}' in html
+        assert PERSONAL_SLOT not in parsed.as_string()
+
+
+def test_a_slot_on_a_line_too_long_to_fill_in_place_goes_the_normal_way(
+    smtp_server: Inbox,
+) -> None:
+    # 980 characters with the slot fit SMTP's 998; with the link filled in they do not.
+    line = "x" * (980 - len(PERSONAL_SLOT) - 1) + " " + PERSONAL_SLOT
+    ids = queue_for(["a@example.nl"], body=f"{line}\n")
+
+    assert outbox.send_delivery_batch(ids).sent == 1
+
+    ((_to, parsed),) = smtp_server.received
+    delivery = outbox.Delivery.objects.get(pk=ids[0])
+    content = parsed.get_content().replace("\r\n", "\n")
+    assert content == line.replace(PERSONAL_SLOT, personal_page(delivery)) + "\n"
+
+
+def test_a_slot_that_gives_an_unsafe_value_fails_the_delivery_for_good(
+    smtp_server: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weerbaar.core import personal_slots
+
+    monkeypatch.setitem(
+        personal_slots._SLOTS, PERSONAL_SLOT, lambda delivery: '"><script>alert(1)</script>'
+    )
+    ids = queue_for(["a@example.nl"], body=f"Uw pagina: {PERSONAL_SLOT}\n")
+
+    summary = outbox.send_delivery_batch(ids)
+
+    assert (summary.sent, summary.failed) == (0, 1)
+    failed = outbox.Delivery.objects.get(pk=ids[0])
+    assert failed.next_attempt_at is None
+    assert "message cannot be built" in failed.last_error
+    assert smtp_server.received == []

@@ -18,6 +18,8 @@ from tests.alerts.conftest import as_actor
 from tests.factories import AmbassadorFactory, BusinessFactory, ConsentFactory
 from tests.helpers import sent_email_delivery
 from tests.newsletters.conftest import reader, text_block
+from weerbaar.alerts.models import MessageKind
+from weerbaar.alerts.unsubscribe import preferences_url, unsubscribe_url
 from weerbaar.core import outbox
 from weerbaar.core.models import AuditEntry, Delivery, DeliveryStatus, OutboundMessage
 from weerbaar.network.models import BusinessRole
@@ -53,8 +55,11 @@ def test_sending_reaches_the_segment_by_email_and_inbox_once(
     assert email.subject == "Nieuwsbrief december"
     assert "List-Unsubscribe" in email.extra_headers
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = unsubscribe_url(wants.pk, MessageKind.NEWSLETTER)
+    assert f"Afmelden voor deze nieuwsbrief: {link}" in email.body
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html"
+    assert f'href="{link}"' in html
     assert "Nieuws uit de binnenstad" in html
     assert "Tweede alinea." in html
     # No tracking: no images, no remote resources, links go where they say.
@@ -176,6 +181,8 @@ def test_a_test_goes_to_the_composer_marked_as_test_and_changes_nothing(
     assert [email.to for email in mail.outbox] == [["communicatie@breda.example.nl"]]
     assert mail.outbox[0].subject == "[TEST] Nieuwsbrief december"
     assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
+    # Nobody's own link in a test: the body points to the preferences page instead.
+    assert f"Afmelden voor deze nieuwsbrief: {preferences_url()}" in mail.outbox[0].body
     draft_newsletter.refresh_from_db()
     assert draft_newsletter.status == NewsletterStatus.DRAFT
     assert not newsletters.messages_of(draft_newsletter).exists()

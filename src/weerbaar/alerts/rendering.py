@@ -2,8 +2,9 @@
 text for SMS and push, and the link to the alert page in the portal.
 
 Rendered once per alert in the platform's language (staff write alerts in Dutch); the
-personal unsubscribe link travels in the email headers and the portal, not in this shared
-text. Everything is plain text: whatever HTML an author types is shown as typed.
+personal unsubscribe link is a slot in this shared text, filled in per recipient
+(alerts.unsubscribe), and travels in the email headers too. Everything is plain text:
+whatever HTML an author types is shown as typed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from weerbaar.alerts.models import Alert, AlertUpdate, Severity
+from weerbaar.alerts.unsubscribe import UNSUBSCRIBE_SLOT
 from weerbaar.core.outbox import one_line
 
 SHORT_TEXT_LENGTH = 320
@@ -37,7 +39,12 @@ def alert_url(alert: Alert) -> str:
 def alert_message(alert: Alert) -> MessageContent:
     url = alert_url(alert)
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"alert": alert, "url": url, "urgent": alert.severity == Severity.URGENT}
+        context = {
+            "alert": alert,
+            "url": url,
+            "urgent": alert.severity == Severity.URGENT,
+            "unsubscribe_link": UNSUBSCRIBE_SLOT,
+        }
         subject = render_to_string("alerts/email/alert_subject.txt", context)
         body = render_to_string("alerts/email/alert.txt", context)
         short = render_to_string("alerts/email/alert_short.txt", context)
@@ -47,7 +54,12 @@ def alert_message(alert: Alert) -> MessageContent:
 def update_message(alert: Alert, update: AlertUpdate) -> MessageContent:
     url = alert_url(alert)
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"alert": alert, "update": update, "url": url}
+        context = {
+            "alert": alert,
+            "update": update,
+            "url": url,
+            "unsubscribe_link": UNSUBSCRIBE_SLOT,
+        }
         subject = render_to_string("alerts/email/update_subject.txt", context)
         body = render_to_string("alerts/email/update.txt", context)
         short = render_to_string("alerts/email/update_short.txt", context)

@@ -1,6 +1,9 @@
 """Personal unsubscribe links: one per person and kind of message, in every email of that
-kind, and as List-Unsubscribe / List-Unsubscribe-Post headers (RFC 2369, RFC 8058) so a
-mail program can offer "unsubscribe" with one click.
+kind, as List-Unsubscribe / List-Unsubscribe-Post headers (RFC 2369, RFC 8058) so a mail
+program can offer "unsubscribe" with one click, and in the text wherever a template writes
+`UNSUBSCRIBE_SLOT` (core.personal_slots): each recipient sees their own link there, and
+whoever has no link of their own (a test email, a message kind one cannot unsubscribe
+from) sees the link to the preferences page.
 
 The link carries a signed token (person id + kind), not a login: whoever holds the email
 may stop that kind of message, and nothing else. A tampered token is refused; using a link
@@ -21,6 +24,7 @@ from django.urls import get_urlconf, reverse
 
 from weerbaar.alerts.models import MessageKind
 from weerbaar.core.channels import register_email_headers
+from weerbaar.core.personal_slots import register_personal_slot
 
 if TYPE_CHECKING:
     from weerbaar.core.models import Delivery
@@ -72,6 +76,16 @@ def _link_around_token(site_url: str, urlconf: str | None) -> tuple[str, str]:
     return before, after
 
 
+def preferences_url() -> str:
+    """The absolute link to the portal page where a person chooses what they receive."""
+    return _preferences_url(settings.SITE_URL, get_urlconf())
+
+
+@lru_cache(maxsize=8)
+def _preferences_url(site_url: str, urlconf: str | None) -> str:
+    return urljoin(site_url, reverse("alerts_portal:preferences", urlconf=urlconf))
+
+
 def kind_of_message(outbound_kind: str) -> MessageKind | None:
     return _KIND_OF_OUTBOUND.get(outbound_kind)
 
@@ -85,3 +99,13 @@ def unsubscribe_headers(delivery: Delivery) -> dict[str, str]:
         "List-Unsubscribe": f"<{unsubscribe_url(delivery.recipient_id, kind)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def _unsubscribe_link(delivery: Delivery) -> str:
+    kind = kind_of_message(delivery.message.kind)
+    if kind is None or delivery.recipient_id is None:
+        return preferences_url()
+    return unsubscribe_url(delivery.recipient_id, kind)
+
+
+UNSUBSCRIBE_SLOT = register_personal_slot("weerbaar-personal-unsubscribe-link", _unsubscribe_link)

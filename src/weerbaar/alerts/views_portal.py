@@ -25,6 +25,7 @@ from weerbaar.alerts.preferences import channels_for
 from weerbaar.alerts.services import alerts as alert_services
 from weerbaar.alerts.services import inbox, preferences
 from weerbaar.contrib.sms.phone import normalise_mobile
+from weerbaar.core.personal_slots import fill_slots
 from weerbaar.network.models import Area, Municipality
 from weerbaar.network.services.portal import active_consents
 from weerbaar.network.views_portal import PortalView
@@ -58,7 +59,8 @@ class InboxMessageView(PortalView, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         delivery = get_object_or_404(queries.inbox_of(_user(request)), pk=pk)
         inbox.mark_read(_user(request), delivery)
-        return render(request, self.template_name, {"delivery": delivery})
+        context = {"delivery": delivery, "text": fill_slots(delivery, delivery.message.body_text)}
+        return render(request, self.template_name, context)
 
 
 class AlertDetailView(PortalView, View):

@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy as email_policy
+from email.message import Message
 from email.utils import parseaddr
 from functools import lru_cache
 from types import TracebackType
@@ -56,6 +57,7 @@ from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from weerbaar.core.personal_slots import fill_slots, slot_values, slots_in
 from weerbaar.core.smtp_lockstep import Transaction, send_in_lockstep
 
 if TYPE_CHECKING:
@@ -360,9 +362,11 @@ class EmailChannel(Channel):
         message = delivery.message
         # An EmailMultiAlternatives that django-anymail providers read metadata from; other
         # mailers ignore it.
+        # The template of prepared emails (`to` given) keeps the personal slots for them.
+        personal = fill_slots if to is None else (lambda _delivery, text: text)
         email = AnymailMessage(
-            message.subject,
-            message.body_text,
+            personal(delivery, message.subject),
+            personal(delivery, message.body_text),
             None,
             [to or delivery.address],
             headers=shared_headers(delivery) | ({} if to else personal_headers(delivery)),
@@ -370,7 +374,7 @@ class EmailChannel(Channel):
         if to is None:
             email.metadata = {DELIVERY_METADATA_KEY: str(delivery.pk)}
         if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
+            email.attach_alternative(personal(delivery, message.body_html), "text/html")
         return email
 
     def close(self) -> None:
@@ -485,19 +489,21 @@ Committing = Callable[[Sequence["Delivery"]], None]
 
 class _PreparedEmails:
     """The emails of one message over SMTP, built and serialised once per language; per
-    recipient only To, Message-ID and the personal headers are written in front.
+    recipient only To, Message-ID and the personal headers are written in front, and the
+    personal slots in the text (core.personal_slots) filled in.
 
     Django builds and serialises every email with Python's email API (address parsing,
     header folding, body encoding): about 1.5 ms of CPU each, most of a worker's time when
     one alert goes to 100,000 people with the same text. Anything that does not fit plain
-    ASCII header lines (an international address, a header value with other characters)
-    goes the normal way instead (None)."""
+    ASCII header lines (an international address, a header value with other characters),
+    and a text with slots in a part that is not sent as 8bit (a line too long for SMTP
+    makes Django encode the part), goes the normal way instead (None)."""
 
     TEMPLATE_ADDRESS = "recipient@weerbaar.invalid"  # replaced by each recipient's own
 
     def __init__(self, build: Callable[..., EmailMultiAlternatives]) -> None:
         self._build = build
-        self._shared: dict[tuple[int, str], tuple[str, bytes]] = {}
+        self._shared: dict[tuple[int, str], _SharedEmail] = {}
 
     def for_delivery(self, mailer: SMTPBackend, delivery: Delivery) -> PreparedEmail | None:
         personal = {"To": delivery.address, **personal_headers(delivery)}
@@ -509,17 +515,75 @@ class _PreparedEmails:
             return None  # a message header a personal one replaces: the normal way
         key = (delivery.message_id, delivery.language)
         if key not in self._shared:
-            email = self._build(delivery, to=self.TEMPLATE_ADDRESS)
-            raw = email.message(policy=email_policy.SMTP).as_bytes()
-            sender = mailer.prep_address(email.from_email)
-            # Django wrote To (the template address) and a Message-ID of its own.
-            shared = _without_fields(raw, {"to", "message-id"})
-            self._shared[key] = (sender, _for_the_wire(shared) if sender.isascii() else b"")
-        sender, shared = self._shared[key]
-        if not shared:
+            self._shared[key] = self._serialised(mailer, delivery)
+        shared = self._shared[key]
+        data = shared.filled(delivery)
+        if data is None:
             return None
         head = "".join(f"{line}\r\n" for line in lines).encode("ascii")
-        return PreparedEmail(sender, head + shared)
+        return PreparedEmail(shared.sender, head + data)
+
+    def _serialised(self, mailer: SMTPBackend, delivery: Delivery) -> _SharedEmail:
+        message = delivery.message
+        email = self._build(delivery, to=self.TEMPLATE_ADDRESS)
+        built = email.message(policy=_PREPARED_POLICY)
+        sender = mailer.prep_address(email.from_email)
+        slots = tuple(slots_in(message.body_text, message.body_html))
+        usable = (
+            sender.isascii()
+            and not slots_in(message.subject)
+            and not (slots and any(_encoded(part) for part in built.walk()))
+        )
+        if not usable:
+            return _SharedEmail(sender, b"", (), ())
+        # Django wrote To (the template address) and a Message-ID of its own.
+        data = _for_the_wire(_without_fields(built.as_bytes(), {"to", "message-id"}))
+        slot_lines = tuple(
+            (len(line), {slot: line.count(slot.encode("ascii")) for slot in slots})
+            for line in data.split(b"\r\n")
+            if any(slot.encode("ascii") in line for slot in slots)
+        )
+        return _SharedEmail(sender, data, slots, slot_lines)
+
+
+@dataclass(frozen=True)
+class _SharedEmail:
+    """One message serialised for the wire, before the personal part. `data` is empty when
+    the message goes the normal way; `slot_lines` has, per line holding personal slots, its
+    length and how often each slot occurs in it (a filled line must stay within SMTP's
+    line limit)."""
+
+    sender: str
+    data: bytes
+    slots: tuple[str, ...]
+    slot_lines: tuple[tuple[int, dict[str, int]], ...]
+
+    def filled(self, delivery: Delivery) -> bytes | None:
+        if not self.data:
+            return None
+        if not self.slots:
+            return self.data
+        values = slot_values(delivery, self.slots)
+        growth = {slot: len(value) - len(slot) for slot, value in values.items()}
+        longest = max(
+            length + sum(count * growth[slot] for slot, count in counts.items())
+            for length, counts in self.slot_lines
+        )
+        if longest > SMTP_LINE_LIMIT:
+            return None
+        data = self.data
+        for slot, value in values.items():
+            data = data.replace(slot.encode("ascii"), value.encode("ascii"))
+        return data
+
+
+def _encoded(part: Message) -> bool:
+    """Whether a MIME part's body is sent encoded (quoted-printable, base64), so that a slot
+    in it cannot be replaced in the serialised bytes."""
+    if part.is_multipart():
+        return False
+    encoding = str(part.get("Content-Transfer-Encoding", "7bit")).lower()
+    return encoding not in ("7bit", "8bit")
 
 
 def _for_the_wire(message: bytes) -> bytes:
@@ -531,6 +595,11 @@ def _for_the_wire(message: bytes) -> bytes:
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+SMTP_LINE_LIMIT = 998  # bytes per line, the line break not counted (RFC 5321)
+# Text parts go as 8bit unless a line is longer than SMTP allows (the email package's default
+# of 78 would encode any part with a long line as quoted-printable, and a personal slot in an
+# encoded part cannot be filled in place). 8bit text is what Django sent before 6.0.
+_PREPARED_POLICY = email_policy.SMTP.clone(max_line_length=SMTP_LINE_LIMIT)
 
 
 def _plain_header_line(line: str) -> bool:

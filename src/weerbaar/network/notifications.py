@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from weerbaar.accounts.models import User
+from weerbaar.alerts.unsubscribe import preferences_url
 from weerbaar.core.outbox import Recipient, queue_message, split_subject
 from weerbaar.network.models import Municipality
 
@@ -26,7 +27,7 @@ def welcome_new_member(person: User) -> None:
         "person": person,
         "municipality": municipality,
         "portal_url": portal_url,
-        "preferences_url": urljoin(settings.SITE_URL, reverse("alerts_portal:preferences")),
+        "preferences_url": preferences_url(),
         "report_url": urljoin(settings.SITE_URL, reverse("reports_portal:new")),
     }
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from weerbaar.alerts.unsubscribe import UNSUBSCRIBE_SLOT, preferences_url
 from weerbaar.core.outbox import one_line
 from weerbaar.newsletters.blocks import UnknownBlockTypeError, get_block_type
 from weerbaar.newsletters.models import Newsletter, NewsletterBlock
@@ -43,10 +44,6 @@ class NewsletterContent:
 def web_url(newsletter: Newsletter) -> str:
     path = reverse("newsletters_public:web_version", args=[newsletter.public_id])
     return urljoin(settings.SITE_URL, path)
-
-
-def preferences_url() -> str:
-    return urljoin(settings.SITE_URL, reverse("alerts_portal:preferences"))
 
 
 def rendered_blocks(newsletter: Newsletter) -> list[RenderedBlock]:
@@ -77,6 +74,7 @@ def newsletter_content(newsletter: Newsletter, *, test: bool = False) -> Newslet
             "blocks": blocks,
             "url": url,
             "preferences_url": preferences_url(),
+            "unsubscribe_link": UNSUBSCRIBE_SLOT,
             "sender": newsletter.municipality.name
             if newsletter.municipality
             else settings.PLATFORM_NAME,

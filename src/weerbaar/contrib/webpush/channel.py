@@ -38,6 +38,7 @@ from weerbaar.core.channels import (
     TemporaryDeliveryError,
     register_channel,
 )
+from weerbaar.core.personal_slots import without_slots
 
 if TYPE_CHECKING:
     from weerbaar.core.models import Delivery, OutboundMessage
@@ -171,7 +172,8 @@ class PushChannel(Channel):
 
 def push_payload(message: OutboundMessage, language: str) -> bytes:
     """The notification as the service worker reads it, as compact UTF-8 JSON."""
-    body = message.short_text or _shortened(message.body_text, BODY_FALLBACK_LENGTH)
+    # Shared by every recipient: their personal links are left out.
+    body = message.short_text or _shortened(without_slots(message.body_text), BODY_FALLBACK_LENGTH)
     fields: dict[str, Any] = {
         "title": message.subject,
         "body": body,
