@@ -354,3 +354,14 @@ def test_a_slot_that_gives_an_unsafe_value_fails_the_delivery_for_good(
     assert failed.next_attempt_at is None
     assert "message cannot be built" in failed.last_error
     assert smtp_server.received == []
+
+
+@pytest.mark.parametrize("slot", ["kort", "Hoofdletters-zijn-niet-goed", "met spatie-erin-x"])
+def test_a_slot_must_be_a_word_that_cannot_occur_in_text(slot: str) -> None:
+    with pytest.raises(ValueError, match="three or more lower-case words"):
+        register_personal_slot(slot, personal_page)
+
+
+def test_a_slot_cannot_be_taken_over_by_another_function() -> None:
+    with pytest.raises(ValueError, match="registered already"):
+        register_personal_slot(PERSONAL_SLOT, lambda delivery: "")

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from tests.factories import DeliveryFactory, OutboundMessageFactory, UserFactory
 from tests.webpush.factories import PushSubscriptionFactory
+from weerbaar.alerts.unsubscribe import UNSUBSCRIBE_SLOT
 from weerbaar.contrib.webpush import sender
 from weerbaar.contrib.webpush.channel import PushChannel, push_payload
 from weerbaar.contrib.webpush.models import PushSubscription
@@ -109,6 +110,14 @@ def test_without_short_text_the_body_starts_the_text_and_the_link_is_the_site(
     assert payload["body"].endswith("…")
     assert payload["url"] == "https://weerbaar.example/"
     assert payload["lang"] == "en"
+
+
+def test_a_shared_push_text_leaves_personal_links_out() -> None:
+    message = OutboundMessageFactory(
+        body_text=f"Let op.\nStop deze waarschuwingen: {UNSUBSCRIBE_SLOT}"
+    )
+    payload = json.loads(push_payload(message, "nl"))
+    assert payload["body"] == "Let op. Stop deze waarschuwingen:"
 
 
 def test_a_payload_full_of_escaped_characters_still_fits_a_push_message() -> None:
