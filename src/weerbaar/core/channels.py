@@ -20,7 +20,9 @@ The contract of `Channel.send(delivery)`:
 - any other exception counts as temporary and is logged with its traceback.
 
 The outbox creates one channel instance per batch and uses it as a context manager, so a
-channel may keep a connection open for the whole batch (`close()` ends it).
+channel may keep a connection open for the whole batch (`close()` ends it). A channel that
+can send several deliveries at once, or knows the moment the other side takes a message
+(the email channel over SMTP: just before the final dot), overrides `send_group`.
 """
 
 from __future__ import annotations

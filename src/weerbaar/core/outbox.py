@@ -602,8 +602,9 @@ class _SentMarks:
     statement, or, with the sent journal (core.sent_journal), noted there and marked in the
     database MARK_BATCH at a time. A channel that knows the moment the other side can take a
     message (the email channel, just before the final dot) has it noted then (`committing`);
-    any other send is noted right after it. Either way a dying worker leaves at most the
-    emails in flight unrecorded, and with the journal none."""
+    any other send is noted right after it, so a dying worker can leave that one send
+    unrecorded (sent again after the lease), and an email only if it dies in the
+    microseconds between the note and the dot (lost)."""
 
     def __init__(self) -> None:
         self._journal = sent_journal()
