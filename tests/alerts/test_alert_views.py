@@ -18,7 +18,7 @@ from weerbaar.alerts.models import Alert, AlertStatus, MessageKind
 from weerbaar.alerts.preferences import channels_for
 from weerbaar.core import outbox
 from weerbaar.core.channels import EmailChannel
-from weerbaar.core.models import Delivery, DeliveryStatus
+from weerbaar.core.models import AuditEntry, Delivery, DeliveryStatus, SuppressedAddress
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +306,28 @@ def test_choosing_sms_without_a_mobile_number_says_so(entrepreneur_client: Any) 
     person.save()
     html = entrepreneur_client.get(url).content.decode()
     assert "staat geen mobiel nummer" not in html
+
+
+def test_a_person_whose_email_bounced_is_told_and_can_have_it_tried_again(
+    entrepreneur_client: Any,
+) -> None:
+    url = reverse("alerts_portal:preferences")
+    person = entrepreneur_client.person
+    assert "sturen we geen e-mail naar" not in entrepreneur_client.get(url).content.decode()
+    SuppressedAddress.objects.create(address=person.email.lower(), reason="550 no such user")
+    other = SuppressedAddress.objects.create(address="iemand-anders@example.nl")
+
+    html = entrepreneur_client.get(url).content.decode()
+    assert f"sturen we geen e-mail naar {person.email}" in html
+    assert "Mijn mailbox werkt weer" in html
+
+    tried_again = entrepreneur_client.post(url, {"section": "email_again"}, follow=True)
+    assert "We mailen u weer op dit adres." in tried_again.content.decode()
+    assert not SuppressedAddress.objects.filter(address=person.email.lower()).exists()
+    assert SuppressedAddress.objects.filter(pk=other.pk).exists()  # only their own address
+    assert AuditEntry.objects.filter(action="outbox.suppression_lifted", actor=person).exists()
+    assert "sturen we geen e-mail naar" not in tried_again.content.decode()
+
+    again = entrepreneur_client.post(url, {"section": "email_again"})
+    assert again.status_code == 302  # nothing left to lift: no error, nothing changes
+    assert AuditEntry.objects.filter(action="outbox.suppression_lifted").count() == 1

@@ -22,6 +22,7 @@ from tests.browser.conftest import World
 from tests.browser.test_keyboard import tab_to
 from tests.factories import ConsentFactory
 from weerbaar.alerts.models import Alert, AlertStatus
+from weerbaar.core.models import SuppressedAddress
 from weerbaar.network.models import ConsentPurpose
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,6 +74,8 @@ def test_staff_send_an_alert_and_the_entrepreneur_reads_it(
     assert [m.to for m in alert_mails] == [["ondernemer@example.nl"]]
     unsubscribe_link = re.search(r"<(.+)>", alert_mails[0].extra_headers["List-Unsubscribe"])
     assert unsubscribe_link
+    # The same personal link stands at the bottom of the email itself.
+    assert f"stop deze waarschuwingen: {unsubscribe_link.group(1)}" in alert_mails[0].body
 
     page.context.clear_cookies()
     login_as("entrepreneur")
@@ -93,8 +96,17 @@ def test_staff_send_an_alert_and_the_entrepreneur_reads_it(
     expect(page.get_by_role("heading", name="Valse tientjes in omloop", level=1)).to_be_visible()
     screenshot(page, "entrepreneur", "alert-page", check=assert_accessible)
 
+    # Their mail server later refused an email for good: the page says so, and offers a way
+    # back once the mailbox works again.
+    SuppressedAddress.objects.create(address=entrepreneur.email, reason="550 5.1.1 unknown")
     page.goto("/mijn/berichtinstellingen/")
     expect(page.get_by_role("heading", name="Wat ik ontvang")).to_be_visible()
+    expect(page.get_by_text("sturen we geen e-mail naar ondernemer@example.nl")).to_be_visible()
+    screenshot(page, "entrepreneur", "alert-preferences-bounced", check=assert_accessible)
+    tab_to(page, 'input[value="email_again"] ~ button')
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("We mailen u weer op dit adres.")).to_be_visible()
+    assert not SuppressedAddress.objects.exists()
     screenshot(page, "entrepreneur", "alert-preferences", check=assert_accessible)
     alerts_section = page.get_by_role("region", name="Waarschuwingen")
     alerts_section.get_by_label("E-mail").uncheck()

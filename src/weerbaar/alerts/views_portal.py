@@ -25,6 +25,7 @@ from weerbaar.alerts.preferences import channels_for
 from weerbaar.alerts.services import alerts as alert_services
 from weerbaar.alerts.services import inbox, preferences
 from weerbaar.contrib.sms.phone import normalise_mobile
+from weerbaar.core.outbox import suppression_of
 from weerbaar.core.personal_slots import fill_slots
 from weerbaar.network.models import Area, Municipality
 from weerbaar.network.services.portal import active_consents
@@ -129,6 +130,10 @@ class PreferencesView(PortalView, View):
             preferences.opt_back_in(self.actor)
             messages.success(request, _("You receive messages again, as chosen below."))
             return redirect("alerts_portal:preferences")
+        if section == "email_again":
+            if preferences.email_again(self.actor):
+                messages.success(request, _("We will email you again at this address."))
+            return redirect("alerts_portal:preferences")
         if section == "opt_out":
             preferences.opt_out_of_everything(_user(request).pk)
             messages.success(
@@ -209,6 +214,7 @@ class PreferencesView(PortalView, View):
             "channel_forms": channel_forms,
             "quiet_form": quiet_form,
             "opted_out_at": settings_row.opted_out_at if settings_row else None,
+            "email_suppression": suppression_of(user.email) if user.email else None,
             "consents": {kind: kind.consent_purpose in given for kind in MessageKind},
         }
         return render(self.request, self.template_name, context, status=status)

@@ -115,6 +115,7 @@ __all__ = [
     "create_message",
     "delete_messages_for",
     "deliveries_for",
+    "lift_suppression",
     "one_line",
     "queue_for_people",
     "queue_message",
@@ -124,6 +125,7 @@ __all__ = [
     "send_delivery_batch",
     "split_subject",
     "store_for_people",
+    "suppression_of",
     "unread_count",
 ]
 
@@ -775,6 +777,29 @@ def record_bounce(
             delivery_id,
         )
     return bool(changed)
+
+
+def suppression_of(address: str) -> SuppressedAddress | None:
+    """Why nothing is emailed to `address` any more (it bounced for good), or None."""
+    return SuppressedAddress.objects.filter(address=address.strip().lower()).first()
+
+
+def lift_suppression(address: str, *, actor: User | None) -> bool:
+    """Email `address` again: its owner says the mailbox works again, or staff fixed it in
+    the admin. The calling service checks that `actor` may. The next permanent bounce
+    suppresses it again. Audited. Returns whether it was suppressed."""
+    with transaction.atomic():
+        suppression = suppression_of(address)
+        if suppression is None:
+            return False
+        record(
+            actor,
+            "outbox.suppression_lifted",
+            suppression,
+            {"suppressed_since": suppression.created_at.date().isoformat()},
+        )
+        suppression.delete()
+    return True
 
 
 def cancel_pending_for_recipient(user: User, kinds: Sequence[str]) -> int:

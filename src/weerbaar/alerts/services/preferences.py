@@ -19,7 +19,7 @@ from weerbaar.alerts.models import ChannelPreference, MessageKind, RecipientSett
 from weerbaar.alerts.preferences import CHANNELS_BY_KIND
 from weerbaar.alerts.unsubscribe import OUTBOUND_KINDS, UnsubscribeRequest
 from weerbaar.core.audit import record
-from weerbaar.core.outbox import cancel_pending_for_recipient
+from weerbaar.core.outbox import cancel_pending_for_recipient, lift_suppression
 from weerbaar.network.models import ConsentPurpose
 from weerbaar.network.services.portal import withdraw_consent
 
@@ -145,3 +145,10 @@ def stop_pending_after_withdrawal(person: User, purposes: Iterable[str]) -> int:
         if kind.consent_purpose in purposes or ConsentPurpose.NETWORK_MEMBERSHIP in purposes:
             kinds.extend(OUTBOUND_KINDS[kind])
     return cancel_pending_for_recipient(person, kinds) if kinds else 0
+
+
+def email_again(actor: Actor) -> bool:
+    """The logged-in person says their mailbox works again: their address, which bounced
+    for good, gets email again. Returns whether it was suppressed."""
+    user = _person(actor)
+    return lift_suppression(user.email, actor=user)
