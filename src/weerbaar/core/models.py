@@ -206,8 +206,8 @@ class Delivery(models.Model):
 class SuppressedAddress(models.Model):
     """An email address that bounced for good: the email channel queues nothing more to it
     (`EmailChannel.addresses_for`), because mailing an address that refuses harms the
-    delivery of every other email. Deleting the row (in the admin, once the person fixed
-    their mailbox) lets email through again."""
+    delivery of every other email. The person sees it on their preferences page and can have
+    it tried again; staff can delete the row in the admin (`outbox.lift_suppression`)."""
 
     address = models.EmailField(_("email address"), max_length=254, unique=True)
     reason = models.CharField(_("reason"), max_length=1000, blank=True)
