@@ -1,15 +1,19 @@
-"""An address that bounced for good gets no more email, on any message, until an operator
-lifts the suppression; other channels and other people are not affected."""
+"""An address that bounced for good gets no more email, on any message, until its owner or
+an operator lifts the suppression; other channels and other people are not affected."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib import admin
 
 from tests.factories import UserFactory
 from tests.helpers import sent_email_delivery
 from weerbaar.core import outbox
+from weerbaar.core.admin import SuppressedAddressAdmin
 from weerbaar.core.channels import Recipient, get_channel
-from weerbaar.core.models import DeliveryStatus, SuppressedAddress
+from weerbaar.core.models import AuditEntry, DeliveryStatus, SuppressedAddress
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +52,27 @@ def test_lifting_the_suppression_lets_email_through_again() -> None:
     outbox.record_bounce(sent_email_delivery("weg@example.nl").pk, reason="5.2.2 mailbox full")
     email = get_channel("email")
     assert email.addresses_for([Recipient(address="weg@example.nl")]) == [None]
-    SuppressedAddress.objects.all().delete()
+    owner = UserFactory(email="weg@example.nl")
+    assert outbox.lift_suppression(" Weg@Example.nl ", actor=owner)
     assert email.addresses_for([Recipient(address="weg@example.nl")]) == ["weg@example.nl"]
+    assert AuditEntry.objects.filter(action="outbox.suppression_lifted", actor=owner).exists()
+    assert not outbox.lift_suppression("weg@example.nl", actor=owner)  # nothing left to lift
+
+
+def test_deleting_a_suppression_in_the_admin_is_audited(rf: Any) -> None:
+    outbox.record_bounce(sent_email_delivery("weg@example.nl").pk, reason="5.1.1")
+    outbox.record_bounce(sent_email_delivery("ook-weg@example.nl").pk, reason="5.1.1")
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    request = rf.post("/")
+    request.user = operator
+    model_admin = SuppressedAddressAdmin(SuppressedAddress, admin.site)
+
+    model_admin.delete_model(request, SuppressedAddress.objects.get(address="weg@example.nl"))
+    model_admin.delete_queryset(request, SuppressedAddress.objects.all())
+
+    assert not SuppressedAddress.objects.exists()
+    lifted = AuditEntry.objects.filter(action="outbox.suppression_lifted", actor=operator)
+    assert lifted.count() == 2
 
 
 def test_queueing_for_people_in_the_database_follows_the_same_address_rules() -> None:

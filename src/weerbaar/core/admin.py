@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from weerbaar.accounts.models import User
+from weerbaar.core import outbox
 from weerbaar.core.models import Delivery, OutboundMessage, SuppressedAddress
 
 
@@ -74,7 +76,8 @@ class DeliveryAdmin(ReadOnlyAdmin[Delivery]):
 @admin.register(SuppressedAddress)
 class SuppressedAddressAdmin(admin.ModelAdmin[SuppressedAddress]):
     """Addresses that bounced for good. Delete one to email it again (the person fixed their
-    mailbox); adding by hand is not offered: suppression follows from a bounce."""
+    mailbox; audited, through `outbox.lift_suppression`); adding by hand is not offered:
+    suppression follows from a bounce."""
 
     list_display = ("address", "reason", "created_at")
     search_fields = ("address",)
@@ -82,3 +85,14 @@ class SuppressedAddressAdmin(admin.ModelAdmin[SuppressedAddress]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: SuppressedAddress) -> None:
+        outbox.lift_suppression(obj.address, actor=_staff(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SuppressedAddress]) -> None:
+        for address in queryset.values_list("address", flat=True):
+            outbox.lift_suppression(address, actor=_staff(request))
+
+
+def _staff(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
