@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import redis
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from weerbaar.core.sent_journal import Attempt
 
 
 def login_verified(client: Client, user: Any) -> None:
@@ -35,3 +39,26 @@ def sent_email_delivery(address: str) -> Any:
     delivery = message.deliveries.get()
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT)
     return delivery
+
+
+class MemoryJournal:
+    """The sent journal's interface over a set, so the outbox's use of it is tested without
+    Redis (the Redis-backed class has its own test, against a real server)."""
+
+    def __init__(self) -> None:
+        self.sent: set[Attempt] = set()
+        self.recording = True
+        self.answering = True
+
+    def record(self, attempts: Iterable[Attempt]) -> bool:
+        if self.recording:
+            self.sent.update(attempts)
+        return self.recording
+
+    def recorded(self, attempts: Iterable[Attempt]) -> set[int]:
+        if not self.answering:
+            raise redis.ConnectionError("journal down")
+        return {pk for pk, _attempt in self.sent & set(attempts)}
+
+    def forget(self, attempts: Iterable[Attempt]) -> None:
+        self.sent -= set(attempts)

@@ -16,6 +16,7 @@ from aiosmtpd.smtp import Envelope, Session
 from django.core.mail import EmailMessage
 
 from tests.factories import UserFactory
+from tests.helpers import MemoryJournal
 from weerbaar.core import outbox
 from weerbaar.core.channels import Recipient, register_email_headers
 from weerbaar.core.personal_slots import register_personal_slot
@@ -146,26 +147,20 @@ def test_an_international_address_goes_the_normal_way_and_arrives(smtp_server: I
     assert envelopes == ["a@example.nl", "bakker@xn--bckerei-5wa.example"]
 
 
-class RecordingJournal:
-    """The sent journal's interface over a set, logging in the inbox's events when it takes
-    a note, so a test sees whether the note came before the server had the message."""
+class RecordingJournal(MemoryJournal):
+    """Logs in the inbox's events when it takes a note, so a test sees whether the note
+    came before the server had the message."""
 
     def __init__(self, events: list[tuple[str, str]]) -> None:
-        self.sent: set[tuple[int, int]] = set()
+        super().__init__()
         self.events = events
 
     def record(self, attempts: Any) -> bool:
-        for pk, attempt in attempts:
-            self.sent.add((pk, attempt))
+        attempts = list(attempts)
+        for pk, _attempt in attempts:
             address = outbox.Delivery.objects.get(pk=pk).address
             self.events.append(("noted", address))
-        return True
-
-    def recorded(self, attempts: Any) -> set[int]:
-        return {pk for pk, _attempt in self.sent & set(attempts)}
-
-    def forget(self, attempts: Any) -> None:
-        self.sent -= set(attempts)
+        return super().record(attempts)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -15,35 +15,13 @@ import redis
 from django.utils import timezone
 
 from tests.factories import DeliveryFactory
+from tests.helpers import MemoryJournal
 from weerbaar.core import outbox
 from weerbaar.core.channels import Recipient
 from weerbaar.core.models import Delivery, DeliveryStatus
-from weerbaar.core.sent_journal import Attempt, SentJournal
+from weerbaar.core.sent_journal import SentJournal
 
 Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
-
-
-class MemoryJournal:
-    """The journal's interface over a set, so the outbox's use of it is tested without
-    Redis (the Redis-backed class has its own test below, against a real server)."""
-
-    def __init__(self) -> None:
-        self.sent: set[Attempt] = set()
-        self.recording = True
-        self.answering = True
-
-    def record(self, attempts: Iterable[Attempt]) -> bool:
-        if self.recording:
-            self.sent.update(attempts)
-        return self.recording
-
-    def recorded(self, attempts: Iterable[Attempt]) -> set[int]:
-        if not self.answering:
-            raise redis.ConnectionError("journal down")
-        return {pk for pk, _attempt in self.sent & set(attempts)}
-
-    def forget(self, attempts: Iterable[Attempt]) -> None:
-        self.sent -= set(attempts)
 
 
 @pytest.fixture

@@ -161,7 +161,7 @@ class Channel(ABC):
         default sends one by one and does not call it."""
         outcomes: list[Exception | None] = []
         for delivery in deliveries:
-            stopped = next((o for o in outcomes if isinstance(o, ChannelUnavailableError)), None)
+            stopped = _unavailability(outcomes)
             if stopped is not None:
                 outcomes.append(stopped)
                 continue
@@ -186,6 +186,11 @@ class Channel(ABC):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _unavailability(outcomes: Sequence[Exception | None]) -> ChannelUnavailableError | None:
+    """The first outcome saying the channel cannot send now, if any."""
+    return next((o for o in outcomes if isinstance(o, ChannelUnavailableError)), None)
 
 
 _REGISTRY: dict[str, type[Channel]] = {}
@@ -262,10 +267,9 @@ class EmailChannel(Channel):
         return [None if address in suppressed else address for address in addresses]
 
     def send(self, delivery: Delivery) -> None:
-        try:
-            validate_email(delivery.address)
-        except ValidationError:
-            raise PermanentDeliveryError("invalid email address") from None
+        invalid = _invalid_address(delivery)
+        if invalid is not None:
+            raise invalid
         try:
             alone = self._transactions([delivery], [0])
             if alone:
@@ -287,12 +291,7 @@ class EmailChannel(Channel):
         connection (core.smtp_lockstep), with `committing` called just before the server can
         take them; anything else goes through `send` one by one (its send is noted after
         it, as for every channel)."""
-        outcomes: list[Exception | None] = [None] * len(deliveries)
-        for index, delivery in enumerate(deliveries):
-            try:
-                validate_email(delivery.address)
-            except ValidationError:
-                outcomes[index] = PermanentDeliveryError("invalid email address")
+        outcomes: list[Exception | None] = [_invalid_address(d) for d in deliveries]
         valid = [index for index, outcome in enumerate(outcomes) if outcome is None]
         try:
             together = self._transactions(deliveries, valid)
@@ -312,7 +311,7 @@ class EmailChannel(Channel):
                 if transaction.outcome is not None:
                     outcomes[index] = self._delivery_error(transaction.outcome)
         rest = [index for index in valid if index not in together]
-        stopped = next((o for o in outcomes if isinstance(o, ChannelUnavailableError)), None)
+        stopped = _unavailability(outcomes)
         one_by_one = (
             [stopped] * len(rest)
             if stopped is not None
@@ -436,6 +435,14 @@ class EmailChannel(Channel):
                     connection, prepared.sender, delivery.address, prepared.data
                 )
         return transactions
+
+
+def _invalid_address(delivery: Delivery) -> PermanentDeliveryError | None:
+    try:
+        validate_email(delivery.address)
+    except ValidationError:
+        return PermanentDeliveryError("invalid email address")
+    return None
 
 
 def _remember_provider_message_id(delivery: Delivery, email: EmailMultiAlternatives) -> None:

@@ -1,4 +1,4 @@
-"""Personal slots: a placeholder word in a message's shared text that each recipient sees
+"""Personal slots: a reserved word in a message's shared text that each recipient sees
 replaced by something of their own, such as their own unsubscribe link.
 
 A message is rendered once for all its recipients (a fan-out to 100,000 people renders one
